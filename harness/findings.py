@@ -1,0 +1,68 @@
+"""Findings: what a check observed that contradicts the contract.
+
+A check raises a :class:`CheckFailed` subclass named after what it found; the runner turns it into
+report entries. Findings carry expected, observed, severity and how to reproduce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import IntEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    subject: str
+    severity: Severity
+    title: str
+    expected: str
+    observed: str
+    reproduce: str
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+
+class CheckFailed(AssertionError):
+    """A check found the target violating the contract."""
+
+    def __init__(self, *findings: Finding) -> None:
+        self.findings = findings
+        super().__init__("; ".join(f"[{f.severity}] {f.title}" for f in findings))
+
+
+class RouteReachesNoQueue(CheckFailed):
+    """A routing key matches no binding on the exchange: the message is dropped."""
+
+
+class RouteReachesWrongQueue(CheckFailed):
+    """A task's messages land in a queue other than the contract's."""
+
+
+class MessageNotObserved(CheckFailed):
+    """A published message never appeared on the contract exchange."""
+
+
+class TaskNotRouted(CheckFailed):
+    """The target's configuration has no route, or a different route, for a contract task."""

@@ -1,0 +1,1 @@
+"""Read-only views of the broker and database: management API, AMQP tap, result backend."""

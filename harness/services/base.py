@@ -1,0 +1,73 @@
+"""What every provisioning back-end yields: a broker and a database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+from urllib.parse import quote, urlsplit, urlunsplit
+
+
+@dataclass(frozen=True)
+class Broker:
+    """A RabbitMQ node: AMQP endpoint plus its management API."""
+
+    host: str
+    port: int
+    user: str
+    password: str = field(repr=False)
+    management_url: str = ""
+    vhost: str = "/"
+
+    @property
+    def amqp_url(self) -> str:
+        vhost = quote(self.vhost, safe="")
+        return f"amqp://{quote(self.user, safe='')}:{quote(self.password, safe='')}@{self.host}:{self.port}/{vhost}"
+
+    def in_vhost(self, vhost: str) -> Broker:
+        return replace(self, vhost=vhost)
+
+
+@dataclass(frozen=True)
+class Database:
+    """A PostgreSQL server and one database on it."""
+
+    url: str = field(repr=False)  # postgresql://user[:password]@host:port/dbname
+
+    @property
+    def name(self) -> str:
+        return urlsplit(self.url).path.lstrip("/")
+
+    def with_name(self, name: str) -> Database:
+        parts = urlsplit(self.url)
+        return Database(urlunsplit(parts._replace(path=f"/{name}")))
+
+    @property
+    def celery_backend_url(self) -> str:
+        """Celery's result-backend URL for this database (``db+postgresql://``)."""
+        return "db+" + self.url.replace("postgresql+psycopg2://", "postgresql://", 1)
+
+
+@dataclass(frozen=True)
+class Services:
+    backend: str
+    broker: Broker
+    database: Database
+
+
+class Backend(Protocol):
+    """A way to obtain RabbitMQ and PostgreSQL."""
+
+    name: str
+
+    def availability(self) -> tuple[bool, str]:
+        """Whether this back-end can work here, and why not when it cannot."""
+        ...
+
+    def provide(self) -> AbstractContextManager[Services]:
+        """Start (or connect to) the services; stop what was started on exit."""
+        ...
+
+
+ServicesContext = Iterator[Services]

@@ -1,0 +1,67 @@
+"""External back-end: servers the user names (a staging cluster, or a CI machine's own services)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import unquote, urlsplit
+
+import sqlalchemy
+
+from harness.config import ServiceSettings
+from harness.errors import ServiceUnavailable
+from harness.probes.management import Management
+from harness.redact import mask_url_passwords
+from harness.services.base import Broker, Database, Services
+
+DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/"
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def broker_from_url(amqp_url: str, management_url: str | None) -> Broker:
+    parts = urlsplit(amqp_url)
+    if parts.scheme not in ("amqp", "pyamqp") or not parts.hostname:
+        raise ServiceUnavailable(f"broker URL must be amqp://user:password@host:port/vhost, got "
+                                 f"{mask_url_passwords(amqp_url)!r}")
+    host = parts.hostname
+    return Broker(host, parts.port or 5672, unquote(parts.username or "guest"),
+                  unquote(parts.password or "guest"), management_url=management_url or f"http://{host}:15672")
+
+
+class ExternalBackend:
+    """Connects to existing servers; starts and stops nothing but what each run declares."""
+
+    name = "external"
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.broker = broker_from_url(settings.broker_url or DEFAULT_BROKER_URL, settings.management_url)
+        self.database = Database(settings.database_url or DEFAULT_DATABASE_URL)
+
+    def availability(self) -> tuple[bool, str]:
+        try:
+            self._check_broker()
+            self._check_database()
+        except ServiceUnavailable as exc:
+            return False, str(exc)
+        return True, f"broker {self.broker.host}:{self.broker.port} and database answer"
+
+    def _check_broker(self) -> None:
+        with Management(self.broker.management_url, self.broker.user, self.broker.password, 3) as api:
+            api.overview()
+
+    def _check_database(self) -> None:
+        engine = sqlalchemy.create_engine(self.database.url, connect_args={"connect_timeout": 3})
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except sqlalchemy.exc.SQLAlchemyError as exc:
+            first = str(exc.orig or exc).strip().splitlines()[0] if str(exc) else type(exc).__name__
+            raise ServiceUnavailable(f"PostgreSQL unreachable: {mask_url_passwords(first)}") from None
+        finally:
+            engine.dispose()
+
+    @contextmanager
+    def provide(self) -> Iterator[Services]:
+        self._check_broker()
+        self._check_database()
+        yield Services("external", self.broker, self.database)

@@ -1,0 +1,177 @@
+"""Local back-end: ephemeral rabbitmq-server and postgres processes in a temporary directory.
+
+Built on pytest-rabbitmq's and pytest-postgresql's mirakuru executors. Two adaptations:
+- RabbitMQ gets a config file (loopback-only listeners, the management plugin on its own port, fast
+  statistics) through extra environment variables on the executor.
+- ``pg_ctl`` refuses to run as root, so when the harness is root the executor is given a small wrapper
+  that runs ``pg_ctl`` as the ``postgres`` user, and the data directory is handed to that user.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import port_for
+from mirakuru.exceptions import ExecutorError
+from pytest_postgresql.executors.proc import PostgreSQLExecutor
+from pytest_rabbitmq.factories.executor import RabbitMqExecutor
+
+from harness.errors import ServiceUnavailable, StartupTimeout
+from harness.services.base import Broker, Database, Services
+from harness.services.readiness import tail, wait_until
+
+RABBIT_CANDIDATES = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/sbin/rabbitmq-server")
+RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
+PG_BIN_GLOB = "/usr/lib/postgresql/*/bin/pg_ctl"
+LOCAL_USER = "harness"
+LOCAL_PASSWORD = "harness-local"  # noqa: S105 - a throwaway node on loopback only
+
+
+def find_rabbitmq_server() -> str | None:
+    for candidate in RABBIT_CANDIDATES:
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("rabbitmq-server")
+
+
+def find_pg_ctl() -> str | None:
+    found = sorted(Path("/").glob(PG_BIN_GLOB.lstrip("/")), reverse=True)
+    return str(found[0]) if found else shutil.which("pg_ctl")
+
+
+class LocalBackend:
+    """Ephemeral servers on free loopback ports, removed on exit."""
+
+    name = "local"
+
+    def __init__(self, consumer_timeout_ms: int | None = None) -> None:
+        self.consumer_timeout_ms = consumer_timeout_ms
+
+    def availability(self) -> tuple[bool, str]:
+        missing = [n for n, p in (("rabbitmq-server", find_rabbitmq_server()), ("pg_ctl", find_pg_ctl()))
+                   if p is None]
+        if missing:
+            return False, f"{' and '.join(missing)} not installed (apt-get install rabbitmq-server postgresql)"
+        if os.geteuid() == 0 and shutil.which("runuser") is None:
+            return False, "running as root without runuser to start postgres as another user"
+        return True, "rabbitmq-server and pg_ctl found"
+
+    @contextmanager
+    def provide(self) -> Iterator[Services]:
+        ok, why = self.availability()
+        if not ok:
+            raise ServiceUnavailable(f"local back-end unavailable: {why}")
+        with ExitStack() as stack:
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="harness-local-")))
+            workdir.chmod(0o711)  # postgres, when started as its own user, must reach its subdirectory
+            broker = stack.enter_context(local_rabbitmq(workdir / "rabbit", self.consumer_timeout_ms))
+            database = stack.enter_context(local_postgres(workdir / "pg"))
+            yield Services("local", broker, database)
+
+
+def _rabbit_config(amqp_port: int, mgmt_port: int, consumer_timeout_ms: int | None) -> str:
+    lines = [
+        "listeners.tcp.1 = 127.0.0.1:%d" % amqp_port,
+        "management.tcp.ip = 127.0.0.1",
+        "management.tcp.port = %d" % mgmt_port,
+        "collect_statistics_interval = 1000",
+        "loopback_users = none",
+        f"default_user = {LOCAL_USER}",
+        f"default_pass = {LOCAL_PASSWORD}",
+        "log.console = false",
+    ]
+    if consumer_timeout_ms is not None:
+        lines.append(f"consumer_timeout = {consumer_timeout_ms}")
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def local_rabbitmq(workdir: Path, consumer_timeout_ms: int | None = None) -> Iterator[Broker]:
+    """A RabbitMQ node with the management plugin, on free loopback ports."""
+    server = find_rabbitmq_server()
+    assert server is not None
+    amqp_port, dist_port, mgmt_port = (port_for.select_random() for _ in range(3))
+    (workdir / "plugins").mkdir(parents=True)
+    (workdir / "log").mkdir()
+    (workdir / "plugins" / "plugins").write_text("[rabbitmq_management].\n")
+    config = workdir / "rabbitmq.conf"
+    config.write_text(_rabbit_config(amqp_port, mgmt_port, consumer_timeout_ms))
+    executor = RabbitMqExecutor(server, "127.0.0.1", amqp_port, dist_port, RABBITMQCTL, workdir / "log",
+                                workdir, workdir / "plugins", node_name=f"harness-{amqp_port}@localhost")
+    executor._envvars.update(RABBITMQ_CONFIG_FILE=str(config), RABBITMQ_NODE_IP_ADDRESS="127.0.0.1")
+    executor._stdout = executor._stderr = (workdir / "log" / "console.log").open("w")
+    broker = Broker("127.0.0.1", amqp_port, LOCAL_USER, LOCAL_PASSWORD,
+                    management_url=f"http://127.0.0.1:{mgmt_port}")
+    try:
+        _start(executor, "local rabbitmq-server", workdir / "log")
+        wait_until(lambda: _management_ready(broker), 60, "RabbitMQ management API",
+                   lambda: tail(workdir / "log"))
+        yield broker
+    finally:
+        _stop(executor)
+
+
+def _management_ready(broker: Broker) -> bool:
+    import httpx
+
+    try:
+        response = httpx.get(f"{broker.management_url}/api/overview", auth=(broker.user, broker.password),
+                             timeout=2)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200
+
+
+def _pg_ctl_wrapper(workdir: Path, pg_ctl: str) -> str:
+    """``pg_ctl`` itself, or a wrapper running it as ``postgres`` when we are root."""
+    if os.geteuid() != 0:
+        return pg_ctl
+    wrapper = workdir / "pg_ctl"
+    wrapper.write_text(f'#!/bin/sh\ncd /\nexec runuser -u postgres -- "{pg_ctl}" "$@"\n')
+    wrapper.chmod(0o755)
+    shutil.chown(workdir, "postgres", "postgres")
+    return str(wrapper)
+
+
+@contextmanager
+def local_postgres(workdir: Path) -> Iterator[Database]:
+    """A PostgreSQL cluster with trust auth, on a free loopback port."""
+    pg_ctl = find_pg_ctl()
+    assert pg_ctl is not None
+    workdir.mkdir(parents=True)
+    port = port_for.select_random()
+    executor = PostgreSQLExecutor(_pg_ctl_wrapper(workdir, pg_ctl), "127.0.0.1", port, str(workdir / "data"),
+                                  str(workdir), str(workdir / "postgres.log"), "-w", "postgres",
+                                  user="postgres", timeout=60)
+    try:
+        _start(executor, "local postgres", workdir / "postgres.log")
+        yield Database(f"postgresql://postgres@127.0.0.1:{port}/postgres")
+    finally:
+        _stop(executor)
+
+
+def _start(executor: RabbitMqExecutor | PostgreSQLExecutor, what: str, log: Path) -> None:
+    try:
+        executor.start()
+    except ExecutorError as exc:
+        _stop(executor)
+        raise StartupTimeout(what, float(getattr(executor, "_timeout", 60) or 60), tail(log)) from exc
+    except subprocess.CalledProcessError as exc:
+        _stop(executor)
+        raise ServiceUnavailable(f"{what} could not start (exit {exc.returncode}): {tail(log, 1)}") from None
+    except OSError as exc:
+        _stop(executor)
+        raise ServiceUnavailable(f"{what} could not start: {exc.strerror or exc}") from None
+
+
+def _stop(executor: RabbitMqExecutor | PostgreSQLExecutor) -> None:
+    try:
+        executor.stop()
+    except (ExecutorError, OSError, ValueError, subprocess.SubprocessError):
+        executor.kill()

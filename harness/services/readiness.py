@@ -1,0 +1,37 @@
+"""Readiness: bounded polling with a log tail on timeout (no sleeps standing in for readiness)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from harness.errors import StartupTimeout
+
+
+def wait_until(ready: Callable[[], bool], timeout_s: float, what: str,
+               log_tail: Callable[[], str] = lambda: "", interval_s: float = 0.1,
+               alive: Callable[[], bool] = lambda: True) -> None:
+    """Poll ``ready`` until it holds; raise :class:`StartupTimeout` with the log tail otherwise."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        if not alive():
+            raise StartupTimeout(f"{what} (process exited)", 0, log_tail())
+        time.sleep(interval_s)
+    raise StartupTimeout(what, timeout_s, log_tail())
+
+
+def tail(path: Path, lines: int = 20) -> str:
+    """The last ``lines`` lines of a log file, or of the newest file in a log directory."""
+    if path.is_dir():
+        files = sorted((p for p in path.rglob("*") if p.is_file()), key=lambda p: p.stat().st_mtime)
+        if not files:
+            return ""
+        path = files[-1]
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])

@@ -1,0 +1,251 @@
+"""Harness bootstrap, run under the *target's* interpreter.
+
+It depends only on Celery and the standard library and is copied onto the target's path as this
+single module, so it works with the target's own pinned Celery 5.x. Sub-commands:
+
+  inspect  --app MOD:ATTR                 print the app's routing and worker configuration as JSON
+  worker   --app MOD:ATTR [--bodies stub|real] [--time-scale S] -- ARGS   run ``celery worker``
+  publish  --app MOD:ATTR                 read JSON lines {task, args, kwargs, options}; apply_async
+
+Probes: with ``--bodies stub`` every task body is replaced by a probe that records the execution to
+``$HARNESS_PROBE_LOG`` and, when an argument carries a ``__harness__`` marker, fails, hangs or kills
+its own process. With ``--bodies real`` the real bodies run and are only recorded.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+MARKER = "__harness__"
+_LOG_LOCK = threading.Lock()
+
+
+class ProbeFailure(Exception):
+    """The failure a probe raises when its payload asks for one."""
+
+
+def load_app(spec):
+    module_name, _, attr = spec.partition(":")
+    module = importlib.import_module(module_name)
+    return module, getattr(module, attr or "celery_app")
+
+
+def record(event, **fields):
+    path = os.environ.get("HARNESS_PROBE_LOG")
+    if not path:
+        return
+    line = json.dumps(dict(fields, event=event, pid=os.getpid(), t=time.time(),
+                           host=socket.gethostname()), default=str)
+    with _LOG_LOCK, open(path, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
+def find_marker(args, kwargs):
+    for value in list(args) + list(kwargs.values()):
+        if isinstance(value, dict):
+            if isinstance(value.get(MARKER), dict):
+                return value[MARKER]
+            event = value.get("event")
+            if isinstance(event, dict) and isinstance(event.get(MARKER), dict):
+                return event[MARKER]
+    return {}
+
+
+def trigger_of(args, kwargs):
+    for value in list(args) + list(kwargs.values()):
+        if isinstance(value, dict):
+            event = value.get("event") if isinstance(value.get("event"), dict) else {}
+            found = value.get("triggerUuid") or event.get("triggerUuid")
+            if found:
+                return found
+    return None
+
+
+def act_on(marker, retries):
+    """Do what the marker asks: fail (always, or for the first N attempts), hang, or die."""
+    if marker.get("kill"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if marker.get("hang"):
+        time.sleep(float(marker["hang"]))
+    fail = marker.get("fail")
+    if fail is True or (isinstance(fail, int) and not isinstance(fail, bool) and retries < fail):
+        raise ProbeFailure("injected failure (attempt %d)" % (retries + 1))
+
+
+def make_probe(task, original, stub):
+    def probe(*args, **kwargs):
+        request = task.request
+        info = getattr(request, "delivery_info", None) or {}
+        record("task", task=task.name, id=request.id, retries=request.retries,
+               routing_key=info.get("routing_key"), exchange=info.get("exchange"),
+               priority=info.get("priority"), redelivered=info.get("redelivered"),
+               trigger=trigger_of(args, kwargs))
+        if not stub:
+            return original(*args, **kwargs)
+        act_on(find_marker(args, kwargs), request.retries)
+        return {"probe": task.name, "attempt": request.retries + 1}
+    return probe
+
+
+def install_probes(app, stub):
+    for task in app.tasks.values():
+        if task.name.startswith("celery."):
+            continue
+        attr = "_orig_run" if hasattr(task, "_orig_run") else "run"
+        setattr(task, attr, make_probe(task, getattr(task, attr), stub))
+
+
+def compress_retries(app, scale):
+    """Scale every retry countdown by ``scale`` (the declared policy is checked separately)."""
+    for task in app.tasks.values():
+        if task.name.startswith("celery."):
+            continue
+        task.retry = _scaled_retry(task, task.retry, scale)
+
+
+def _scaled_retry(task, original, scale):
+    def retry(*args, **kwargs):
+        if kwargs.get("countdown") is None and kwargs.get("eta") is None:
+            kwargs["countdown"] = task.default_retry_delay
+        if kwargs.get("countdown") is not None:
+            kwargs["countdown"] = float(kwargs["countdown"]) * scale
+        return original(*args, **kwargs)
+    return retry
+
+
+def effective_bindings(queue):
+    """(exchange, routing key) pairs the queue is bound with, as kombu will declare them."""
+    if queue.bindings:
+        return [{"exchange": getattr(b.exchange, "name", ""), "routing_key": b.routing_key}
+                for b in queue.bindings]
+    if queue.exchange is None or not queue.exchange.name:
+        return []
+    return [{"exchange": queue.exchange.name, "routing_key": queue.routing_key}]
+
+
+def describe_queue(queue):
+    exchange = queue.exchange
+    return {
+        "name": queue.name,
+        "exchange": exchange.name if exchange is not None else "",
+        "exchange_type": exchange.type if exchange is not None else "",
+        "routing_key": queue.routing_key,
+        "bindings": effective_bindings(queue),
+        "durable": bool(queue.durable),
+        "arguments": dict(queue.queue_arguments or {}),
+        "max_priority": queue.max_priority,
+    }
+
+
+def describe_route(app, name):
+    route = app.amqp.router.route({}, name, args=(), kwargs={})
+    queue = route.get("queue")
+    exchange = route.get("exchange")
+    exchange_name = getattr(exchange, "name", exchange)
+    if not exchange_name and queue is not None and queue.exchange is not None:
+        exchange_name = queue.exchange.name
+    return {
+        "queue": getattr(queue, "name", queue),
+        "exchange": exchange_name or "",
+        "routing_key": route.get("routing_key") or getattr(queue, "routing_key", None),
+        "priority": route.get("priority"),
+    }
+
+
+def describe_task(app, task):
+    retry_kwargs = getattr(task, "retry_kwargs", None) or {}
+    return {
+        "route": describe_route(app, task.name),
+        "autoretry_for": [getattr(e, "__name__", str(e)) for e in getattr(task, "autoretry_for", ()) or ()],
+        "max_retries": retry_kwargs.get("max_retries", task.max_retries),
+        "countdown": retry_kwargs.get("countdown", task.default_retry_delay),
+        "acks_late": task.acks_late,
+        "reject_on_worker_lost": task.reject_on_worker_lost,
+        "has_on_failure": type(task).on_failure is not _base_on_failure(),
+    }
+
+
+def _base_on_failure():
+    from celery import Task
+    return Task.on_failure
+
+
+CONF_KEYS = ("task_acks_late", "task_reject_on_worker_lost", "worker_prefetch_multiplier",
+             "task_create_missing_queues", "task_default_queue", "task_default_exchange",
+             "task_default_exchange_type", "task_default_routing_key", "task_default_priority",
+             "task_queue_max_priority", "broker_transport_options", "result_extended",
+             "task_track_started", "task_serializer", "result_backend", "task_publish_retry")
+
+
+def describe(module, app):
+    import celery
+    conf = {key: app.conf.get(key) for key in CONF_KEYS}
+    tasks = {t.name: describe_task(app, t) for t in app.tasks.values() if not t.name.startswith("celery.")}
+    return {
+        "celery_version": celery.__version__,
+        "python": sys.version.split()[0],
+        "conf": json.loads(json.dumps(conf, default=str)),
+        "queues": [describe_queue(q) for q in (app.conf.task_queues or [])],
+        "tasks": tasks,
+        "worker_args": list(getattr(module, "worker_args", []) or []),
+    }
+
+
+def cmd_inspect(opts):
+    module, app = load_app(opts.app)
+    app.loader.import_default_modules()
+    print(json.dumps(describe(module, app), default=str))
+
+
+def cmd_worker(opts):
+    from celery.signals import worker_ready
+
+    _module, app = load_app(opts.app)
+    app.loader.import_default_modules()
+    install_probes(app, stub=opts.bodies == "stub")
+    if opts.time_scale != 1.0:
+        compress_retries(app, opts.time_scale)
+    worker_ready.connect(lambda **_: record("ready"), weak=False)
+    argv = ["worker"] + [a for a in opts.rest if a != "--"]
+    app.worker_main(argv=argv)
+
+
+def cmd_publish(opts):
+    _module, app = load_app(opts.app)
+    app.loader.import_default_modules()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        try:
+            result = app.tasks[request["task"]].apply_async(
+                tuple(request.get("args", ())), dict(request.get("kwargs", {})), **request.get("options", {}))
+            reply = {"id": result.id}
+        except Exception as exc:  # reported to the harness, which turns it into a finding
+            reply = {"error": "%s: %s" % (type(exc).__name__, exc)}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="harness_bootstrap")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("inspect", "worker", "publish"):
+        cmd = sub.add_parser(name)
+        cmd.add_argument("--app", required=True)
+        if name == "worker":
+            cmd.add_argument("--bodies", choices=("stub", "real"), default="stub")
+            cmd.add_argument("--time-scale", type=float, default=1.0)
+            cmd.add_argument("rest", nargs=argparse.REMAINDER)
+    opts = parser.parse_args(argv)
+    {"inspect": cmd_inspect, "worker": cmd_worker, "publish": cmd_publish}[opts.command](opts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""The AI-Agent messaging layer as the migration document intends it, with its defects fixed.
+
+Differences from the document, each one a finding the harness reports against ``seed``:
+- queue bindings use ``#`` so multi-word routing keys (``ai.generate.code``) reach their queue;
+- every queue is durable and declared with ``x-max-priority`` so route priorities take effect;
+- ``send_to_dead_letter_queue`` has a route to ``dlq``; failures reach it from ``on_failure``, which
+  also runs for failures raised outside the task body;
+- publisher confirms, prefetch 1 with late acks, no silently created queues, extended results;
+- the webhook checks content type and body size before reading, verifies the signature over the raw
+  bytes, answers 400 to bad JSON, and does not enqueue a delivery twice (idempotent on triggerUuid).
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import uuid
+from collections import OrderedDict
+
+from celery import Celery, Task
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from kombu import Exchange, Queue
+
+EXCHANGE = Exchange("ai_agent", type="topic", durable=True)
+MAX_PRIORITY = {"x-max-priority": 10}
+
+
+def _queue(name, binding):
+    return Queue(name, EXCHANGE, routing_key=binding, durable=True, queue_arguments=MAX_PRIORITY)
+
+
+class Settings:
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL")
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND")
+    CELERY_TASK_ROUTES = {
+        "ai_agent_background.process_monday_webhook": {
+            "queue": "webhooks", "routing_key": "webhook.monday", "priority": 9},
+        "ai_agent_background.execute_workflow": {
+            "queue": "workflows", "routing_key": "workflow.langgraph", "priority": 5},
+        "ai_agent_background.generate_code": {
+            "queue": "ai_generation", "routing_key": "ai.generate.code", "priority": 7},
+        "ai_agent_background.run_tests": {
+            "queue": "tests", "routing_key": "test.execute", "priority": 3},
+        "ai_agent_background.send_to_dead_letter_queue": {
+            "queue": "dlq", "routing_key": "dead_letter.task", "priority": 0},
+    }
+    CELERY_TASK_QUEUES = [
+        _queue("webhooks", "webhook.#"),
+        _queue("workflows", "workflow.#"),
+        _queue("ai_generation", "ai.#"),
+        _queue("tests", "test.#"),
+        _queue("dlq", "dead_letter.#"),
+    ]
+    CELERY_TASK_DEFAULT_EXCHANGE = "ai_agent"
+    CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
+    CELERY_TASK_DEFAULT_QUEUE = "webhooks"
+    CELERY_TASK_DEFAULT_ROUTING_KEY = "webhook.default"
+    CELERY_TASK_CREATE_MISSING_QUEUES = False
+    CELERY_TASK_ACKS_LATE = True
+    CELERY_TASK_REJECT_ON_WORKER_LOST = True
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+    CELERY_TASK_PUBLISH_RETRY = True
+    CELERY_RESULT_EXTENDED = True
+
+
+celery_app = Celery("ai_agent_background")
+celery_app.config_from_object(Settings, namespace="CELERY")
+
+# The DLQ is kept for people to inspect: no worker consumes it.
+worker_args = ["--queues=webhooks,workflows,ai_generation,tests", "--prefetch-multiplier=1"]
+
+
+class DeadLettering(Task):
+    """Sends the final failure of a task to the dead-letter queue."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        send_to_dead_letter_queue.delay({
+            "original_task": self.name,
+            "task_id": task_id,
+            "payload": args[0] if args else kwargs.get("payload"),
+            "error": repr(exc),
+            "retries": self.request.retries,
+        })
+
+
+@celery_app.task(name="ai_agent_background.send_to_dead_letter_queue")
+def send_to_dead_letter_queue(record):
+    return record
+
+
+@celery_app.task(
+    name="ai_agent_background.process_monday_webhook",
+    base=DeadLettering,
+    bind=True,
+    autoretry_for=(Exception,),
+    retry_kwargs={"max_retries": 3, "countdown": 60},
+)
+def process_monday_webhook(self, payload, signature=None):
+    event = payload.get("event", {})
+    return {"pulse_id": event.get("pulseId"), "status": "received"}
+
+
+@celery_app.task(name="ai_agent_background.execute_workflow", base=DeadLettering)
+def execute_workflow(payload):
+    generate_code.delay(payload)
+    run_tests.delay(payload)
+    return {"pulse_id": payload.get("event", {}).get("pulseId"), "status": "workflow started"}
+
+
+@celery_app.task(name="ai_agent_background.generate_code", base=DeadLettering)
+def generate_code(payload):
+    return {"pulse_id": payload.get("event", {}).get("pulseId"), "status": "code generated"}
+
+
+@celery_app.task(name="ai_agent_background.run_tests", base=DeadLettering)
+def run_tests(payload):
+    return {"pulse_id": payload.get("event", {}).get("pulseId"), "status": "tests passed"}
+
+
+# --- webhook -------------------------------------------------------------------------------------
+
+MAX_BODY_BYTES = 1 << 20
+SEEN_LIMIT = 100_000
+_seen = OrderedDict()
+
+app = FastAPI(title="AI-Agent webhook (reference)")
+
+
+def _error(status, message):
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _read_capped(request):
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
+def _signature_ok(body, signature):
+    secret = os.environ.get("WEBHOOK_SECRET", "").encode()
+    expected = hmac.new(secret, body, hashlib.sha256).hexdigest().encode()
+    return bool(secret) and hmac.compare_digest(expected, signature.encode("ascii", "replace"))
+
+
+def _first_delivery(trigger):
+    if trigger in _seen:
+        return False
+    _seen[trigger] = True
+    if len(_seen) > SEEN_LIMIT:
+        _seen.popitem(last=False)
+    return True
+
+
+def _task_id(trigger, task_name):
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{trigger}/{task_name}"))
+
+
+def _enqueue(payload, trigger):
+    event = payload.get("event") or {}
+    process_monday_webhook.apply_async((payload,), task_id=_task_id(trigger, process_monday_webhook.name))
+    status = ((event.get("newColumnValues") or {}).get("status") or {}).get("text")
+    if status == "À faire":
+        execute_workflow.apply_async((payload,), task_id=_task_id(trigger, execute_workflow.name))
+
+
+@app.post("/webhook/monday")
+async def monday_webhook(request: Request):
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return _error(415, "content type must be application/json")
+    body = await _read_capped(request)
+    if body is None:
+        return _error(413, "body too large")
+    if not _signature_ok(body, request.headers.get("X-Monday-Signature", "")):
+        return _error(401, "invalid signature")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return _error(400, "body is not JSON")
+    if not isinstance(payload, dict):
+        return _error(400, "body must be a JSON object")
+    if "challenge" in payload:
+        return {"challenge": payload["challenge"]}
+    trigger = payload.get("triggerUuid") or (payload.get("event") or {}).get("triggerUuid")
+    if trigger and not _first_delivery(str(trigger)):
+        return {"status": "duplicate"}
+    await run_in_threadpool(_enqueue, payload, str(trigger or uuid.uuid4()))
+    return {"status": "queued"}

@@ -1,0 +1,15 @@
+"""Monday webhook payloads for the migration harness.
+
+* :mod:`payloads.models`: typed models of every body, and :func:`parse_webhook`;
+* :mod:`payloads.providers`: Faker providers of realistic task content;
+* :mod:`payloads.strategies`: Hypothesis strategies producing model instances;
+* :mod:`payloads.signers`: the three signing schemes, signers and verifiers;
+* :mod:`payloads.corpus`: sample bodies from the document and Monday's documentation;
+* :mod:`payloads.factory`: fast, seedable document-flavour payloads for load tests.
+
+This package never imports pytest, Locust or :mod:`harness`.
+"""
+
+from payloads.models import as_json_bytes, parse_webhook
+
+__all__ = ["as_json_bytes", "parse_webhook"]
