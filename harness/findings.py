@@ -66,3 +66,11 @@ class MessageNotObserved(CheckFailed):
 
 class TaskNotRouted(CheckFailed):
     """The target's configuration has no route, or a different route, for a contract task."""
+
+
+class CheckSkipped(Exception):
+    """A check does not apply to this target; the message is the reason, shown in the report."""
+
+
+class WebhookRejected(CheckFailed):
+    """The target's webhook refused a correctly signed delivery."""

@@ -143,8 +143,9 @@ class TaskProvider(BaseProvider):
 def make_faker(seed: int | None = None, locales: tuple[str, ...] = ("fr_FR", "en_US")) -> Faker:
     """A Faker with both providers; seeded (``seed_instance``) when ``seed`` is given."""
     fake = Faker(list(locales))
-    fake.add_provider(MondayProvider)
-    fake.add_provider(TaskProvider)
+    for locale in fake.locales:
+        fake[locale].add_provider(MondayProvider)
+        fake[locale].add_provider(TaskProvider)
     if seed is not None:
         fake.seed_instance(seed)
     return fake

@@ -51,7 +51,7 @@ class TaskTemplate(NamedTuple):
 class StatusLabelSpec(NamedTuple):
     """A status label as Monday styles it."""
 
-    index: int
+    label_index: int
     text: str
     color: str
     border: str
@@ -72,7 +72,9 @@ COMPONENTS = (
 
 SERVICES = (
     Component("l'API backend", "de l'API backend", "backend API", "backend-api"),
-    Component("le service de notifications", "du service de notifications", "notification service", "notifications"),
+    Component(
+        "le service de notifications", "du service de notifications", "notification service", "notifications"
+    ),
     Component("le worker Celery", "du worker Celery", "Celery worker", "celery-worker"),
     Component("le webhook Monday", "du webhook Monday", "Monday webhook", "monday-webhook"),
     Component("le service de facturation", "du service de facturation", "billing service", "billing"),
@@ -89,7 +91,12 @@ REPO_NAMES = (
 
 PRIORITIES = ("Low", "Medium", "High", "Critical")
 
-GROUPS = (("topics", "Backlog"), ("new_group", "À faire"), ("group_title", "En cours"), ("done_group", "Terminé"))
+GROUPS = (
+    ("topics", "Backlog"),
+    ("new_group", "À faire"),
+    ("group_title", "En cours"),
+    ("done_group", "Terminé"),
+)
 
 STATUS_LABELS = (
     StatusLabelSpec(0, "Working on it", "#fdab3d", "#e99729", "orange", False),

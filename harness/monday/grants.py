@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from harness.monday.config import ClientConfig
 from harness.monday.oauth_http import OAuthError, require
-from harness.monday.state import AuthCode, EmulatorState, TokenRecord
+from harness.monday.state import AuthCode, EmulatorState, TokenKind, TokenRecord
 from harness.monday.tokens import fingerprint, issue_token, lookup_token, verifier_matches
 
 _NO_CLIENT_CREDENTIALS = (
@@ -112,9 +112,11 @@ def revoke(state: EmulatorState, params: dict[str, str]) -> str:
     """
     client = authenticate_client(state, params)
     require(params, "token")
-    kinds = ("refresh", "access") if params.get("token_type_hint") == "refresh_token" else ("access", "refresh")
+    kinds: tuple[TokenKind, TokenKind] = ("access", "refresh")
+    if params.get("token_type_hint") == "refresh_token":
+        kinds = ("refresh", "access")
     for kind in kinds:
-        record = lookup_token(state, params["token"], kind)  # type: ignore[arg-type]
+        record = lookup_token(state, params["token"], kind)
         if record is not None and record.client_id == client.client_id:
             record.revoked = True
             if kind == "refresh":
@@ -164,7 +166,7 @@ def _check_redirect_uri(code: AuthCode, redirect_uri: str | None) -> None:
 def _check_pkce(code: AuthCode, verifier: str | None, required: bool) -> None:
     if code.code_challenge is None:
         if verifier:
-            raise OAuthError("invalid_grant", "code_verifier sent but the authorization had no code_challenge")
+            raise OAuthError("invalid_grant", "code_verifier sent, but the authorization had no challenge")
         if required:
             raise OAuthError("invalid_request", "PKCE is required: authorize with code_challenge (S256)")
         return

@@ -107,7 +107,13 @@ def lookup_token(state: EmulatorState, token: str, kind: TokenKind) -> TokenReco
     :meth:`TokenRecord.usable`. The ``exp`` claim is checked against the emulator clock there.
     """
     try:
-        claims = jwt.decode(token, state.jwt_key, algorithms=[_ALGORITHM], options={"verify_exp": False})
+        # Time claims are checked against the emulator clock (TokenRecord.usable), not the wall clock.
+        claims = jwt.decode(
+            token,
+            state.jwt_key,
+            algorithms=[_ALGORITHM],
+            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
+        )
     except jwt.PyJWTError:
         return None
     record = state.tokens.get(str(claims.get("jti")))

@@ -77,6 +77,9 @@ class Management:
         found = self._get(f"/queues/{_q(vhost)}/{_q(name)}")
         return dict(found) if found else None
 
+    def exchanges(self, vhost: str) -> list[dict[str, Any]]:
+        return list(self._get(f"/exchanges/{_q(vhost)}") or [])
+
     def exchange(self, vhost: str, name: str) -> dict[str, Any] | None:
         found = self._get(f"/exchanges/{_q(vhost)}/{_q(name)}")
         return dict(found) if found else None

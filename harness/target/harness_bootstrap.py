@@ -194,6 +194,7 @@ def describe(module, app):
         "queues": [describe_queue(q) for q in (app.conf.task_queues or [])],
         "tasks": tasks,
         "worker_args": list(getattr(module, "worker_args", []) or []),
+        "has_app": getattr(module, "app", None) is not None,
     }
 
 

@@ -53,9 +53,15 @@ __all__ = [
 
 
 class MondayEventBase(CamelModel):
-    """Fields common to every native Monday event."""
+    """Fields common to every native Monday event.
+
+    The discriminating fields (``type``, ``columnType``) have defaults in the concrete
+    classes but always count as set, so :func:`~payloads.models.as_json_bytes` (which
+    writes only set fields) never drops them.
+    """
 
     tag: ClassVar[str] = "other"
+    always_set: ClassVar[frozenset[str]] = frozenset({"type", "column_type"})
 
     app: str | None = None
     user_id: Annotated[int, Strict()]
@@ -65,6 +71,10 @@ class MondayEventBase(CamelModel):
     subscription_id: MondayId | None = None
     trigger_uuid: TriggerUuid
     is_retry: StrictFlag | None = None
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Mark the discriminating fields as set even when they took their default."""
+        self.__pydantic_fields_set__.update(self.always_set & type(self).model_fields.keys())
 
 
 class ItemEvent(MondayEventBase):

@@ -1,0 +1,100 @@
+"""The ``harness`` command: ``run`` (the CI gate) and ``doctor``.
+
+Exit codes of ``run``: 0 the gate passed, 1 the gate failed with findings, 2 the harness could not run.
+This module and the pytest plugin are the only places that read the process environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from harness.config import BACKENDS, HarnessConfig, RunOptions, load_config, services_from_env
+from harness.errors import HarnessError
+from harness.redact import mask_url_passwords
+
+EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"harness: {message}\n")
+        raise SystemExit(EXIT_CANNOT_RUN)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="harness", description="Migration gate for the AI-Agent Celery/RabbitMQ move.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the gate against a target and write reports/")
+    run.add_argument("--target", default="reference")
+    run.add_argument("--celery-app")
+    run.add_argument("--webhook-app")
+    run.add_argument("--webhook-url")
+    run.add_argument("--target-python")
+    run.add_argument("--task-bodies", default="stub", choices=("stub", "real"))
+    run.add_argument("--time-scale", type=float, default=1.0)
+    run.add_argument("--quick", action="store_true")
+    run.add_argument("--oauth-test", action="store_true")
+    run.add_argument("--services", default="auto", choices=BACKENDS)
+    run.add_argument("--report-dir", default="reports")
+    run.add_argument("--broker-url", help="external broker (or HARNESS_BROKER_URL)")
+    run.add_argument("--management-url", help="external management API (or HARNESS_MANAGEMENT_URL)")
+    run.add_argument("--database-url", help="external PostgreSQL (or HARNESS_DATABASE_URL)")
+    run.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
+    doctor = sub.add_parser("doctor", help="which provisioning back-ends work here")
+    doctor.add_argument("--broker-url")
+    doctor.add_argument("--management-url")
+    doctor.add_argument("--database-url")
+    return parser
+
+
+def env_with_flags(args: argparse.Namespace) -> dict[str, str]:
+    """The process environment, with service URLs given as flags taking precedence."""
+    env = dict(os.environ)
+    for flag, var in (("broker_url", "HARNESS_BROKER_URL"), ("management_url", "HARNESS_MANAGEMENT_URL"),
+                      ("database_url", "HARNESS_DATABASE_URL")):
+        if getattr(args, flag, None):
+            env[var] = getattr(args, flag)
+    return env
+
+
+def config_from_args(args: argparse.Namespace) -> HarnessConfig:
+    env = env_with_flags(args)
+    run = RunOptions(target=args.target, celery_app=args.celery_app, webhook_app=args.webhook_app,
+                     webhook_url=args.webhook_url, target_python=args.target_python,
+                     task_bodies=args.task_bodies, time_scale=args.time_scale, quick=args.quick,
+                     oauth_test=args.oauth_test, report_dir=Path(args.report_dir))
+    return load_config(Path.cwd(), services_from_env(env, args.services), run)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from harness.services import doctor
+
+    usable = False
+    for name, ok, why in doctor(services_from_env(env_with_flags(args))):
+        usable |= ok
+        print(f"{name:9} {'available' if ok else 'unavailable':12} {mask_url_passwords(why)}")
+    return EXIT_PASS if usable else EXIT_CANNOT_RUN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "doctor":
+            return cmd_doctor(args)
+        from harness.gate import run_gate
+
+        return run_gate(config_from_args(args), list(args.pytest_args), dict(os.environ))
+    except HarnessError as exc:
+        sys.stderr.write(f"harness: {mask_url_passwords(str(exc))}\n")
+        return EXIT_CANNOT_RUN
+    except KeyboardInterrupt:
+        sys.stderr.write("harness: interrupted; everything the run started was stopped\n")
+        return EXIT_CANNOT_RUN
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

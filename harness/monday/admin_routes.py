@@ -1,0 +1,44 @@
+"""``/_emulator/*``: what tests use to inspect and reset the emulator. Not part of Monday's API.
+
+- ``GET /_emulator/health``: readiness probe.
+- ``GET /_emulator/calls``: the call log (no secrets: tokens and codes appear as fingerprints).
+- ``GET /_emulator/board``: every board with its items, column values and updates.
+- ``POST /_emulator/reset``: back to the configured start (codes, tokens, calls, boards, limits).
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from harness.monday.state import EmulatorState
+
+
+class AdminRoutes:
+    """Inspection endpoints bound to one emulator state. Their own calls are not logged."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/_emulator/health", self.health, methods=["GET"]),
+            Route("/_emulator/calls", self.calls, methods=["GET"]),
+            Route("/_emulator/board", self.board, methods=["GET"]),
+            Route("/_emulator/reset", self.reset, methods=["POST"]),
+        ]
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def calls(self, request: Request) -> Response:
+        return JSONResponse({"calls": [call.to_json() for call in self.state.calls]})
+
+    async def board(self, request: Request) -> Response:
+        boards = {board_id: board.to_json() for board_id, board in self.state.boards.items()}
+        return JSONResponse({"boards": boards})
+
+    async def reset(self, request: Request) -> Response:
+        self.state.reset()
+        return JSONResponse({"reset": True})

@@ -1,0 +1,193 @@
+"""The AMQP tap: a copy of every message the target publishes, timestamped on arrival.
+
+For each binding in the run's vhost the tap declares a *mirror* queue bound to the same exchange with
+the same key, so the broker itself routes a copy of each message to the mirror of every queue it
+reaches. An alternate exchange, attached by policy to the target's exchanges, catches what reaches
+no queue at all. Neither changes where the target's messages go.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pika
+from pika.adapters.blocking_connection import BlockingChannel
+
+from harness.probes.management import Management
+from harness.services.base import Broker
+
+PREFIX = "harness.tap"
+UNROUTABLE = "<unroutable>"
+CATCHER_EXCHANGE = "harness.unroutable"
+CATCHER_POLICY = "harness-alternate-exchange"
+
+
+@dataclass(frozen=True)
+class Binding:
+    exchange: str
+    routing_key: str
+    queue: str
+
+    @property
+    def mirror(self) -> str:
+        return f"{PREFIX}.{self.exchange}.{self.queue}.{self.routing_key}"
+
+
+@dataclass(frozen=True)
+class Observation:
+    queue: str
+    exchange: str
+    routing_key: str
+    task: str | None
+    task_id: str | None
+    priority: int | None
+    persistent: bool
+    t_ns: int
+    body: bytes = field(repr=False)
+
+    @property
+    def trigger(self) -> str | None:
+        return trigger_in_body(self.body)
+
+
+def trigger_in_body(body: bytes) -> str | None:
+    """The Monday triggerUuid inside a Celery protocol-2 body, if any."""
+    try:
+        decoded = json.loads(body)
+        args = decoded[0] if isinstance(decoded, list) else decoded.get("args", [])
+    except (ValueError, AttributeError, IndexError, TypeError):
+        return None
+    for arg in args if isinstance(args, list) else []:
+        if isinstance(arg, dict):
+            event = arg.get("event") if isinstance(arg.get("event"), dict) else {}
+            found = arg.get("triggerUuid") or event.get("triggerUuid")
+            if found:
+                return str(found)
+    return None
+
+
+def install_catcher(api: Management, vhost: str) -> None:
+    """Route unroutable messages of every target exchange to the tap (a policy, not the target)."""
+    api.set_policy(vhost, CATCHER_POLICY, r"^(?!amq\.|harness\.).+",
+                   {"alternate-exchange": CATCHER_EXCHANGE}, apply_to="exchanges")
+
+
+def target_bindings(api: Management, vhost: str) -> list[Binding]:
+    """Every exchange-to-queue binding the target declared in the run's vhost."""
+    found = []
+    for exchange in api.exchanges(vhost):
+        name = exchange["name"]
+        if not name or name.startswith(("amq.", "harness.")):
+            continue
+        for b in api.bindings_from(vhost, name):
+            if b.get("destination_type") == "queue" and not b["destination"].startswith(PREFIX):
+                found.append(Binding(name, b["routing_key"], b["destination"]))
+    return found
+
+
+class Tap:
+    """Consumes mirror queues and the catcher queue in a background thread."""
+
+    def __init__(self, broker: Broker) -> None:
+        self._broker = broker
+        self._lock = threading.Lock()
+        self._by_id: dict[str, list[Observation]] = defaultdict(list)
+        self._all: list[Observation] = []
+        self._commands: queue.Queue[tuple[list[Binding], threading.Event]] = queue.Queue()
+        self._mirrored: dict[str, Binding] = {}
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="harness-tap", daemon=True)
+        self.listeners: list[Callable[[Observation], None]] = []
+
+    def start(self, bindings: Iterable[Binding], timeout_s: float = 10) -> Tap:
+        self._commands.put((list(bindings), threading.Event()))
+        self._thread.start()
+        if not self._ready.wait(timeout_s) or self._error is not None:
+            raise RuntimeError(f"tap did not start: {self._error}")
+        return self
+
+    def mirror(self, bindings: Iterable[Binding], timeout_s: float = 5) -> None:
+        """Mirror more bindings (queues the target declared after the tap started)."""
+        new = [b for b in bindings if b.mirror not in self._mirrored]
+        if new:
+            applied = threading.Event()
+            self._commands.put((new, applied))
+            applied.wait(timeout_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def observations(self, task_id: str | None = None) -> list[Observation]:
+        with self._lock:
+            return list(self._all if task_id is None else self._by_id.get(task_id, ()))
+
+    def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.02)
+        return predicate()
+
+    # -- consumer thread ---------------------------------------------------------------------------
+    def _run(self) -> None:
+        params = pika.URLParameters(self._broker.amqp_url)
+        try:
+            connection = pika.BlockingConnection(params)
+            channel = connection.channel()
+            channel.exchange_declare(CATCHER_EXCHANGE, "fanout", durable=False, auto_delete=False)
+            self._declare(channel, UNROUTABLE, CATCHER_EXCHANGE, "")
+            self._apply_commands(channel)
+        except BaseException as exc:
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            while not self._stop.is_set():
+                self._apply_commands(channel)
+                connection.process_data_events(time_limit=0.05)
+        finally:
+            if connection.is_open:
+                connection.close()
+
+    def _apply_commands(self, channel: BlockingChannel) -> None:
+        while not self._commands.empty():
+            bindings, applied = self._commands.get_nowait()
+            for binding in bindings:
+                self._declare(channel, binding.queue, binding.exchange, binding.routing_key, binding.mirror)
+                self._mirrored[binding.mirror] = binding
+            applied.set()
+
+    def _declare(self, channel: BlockingChannel, stands_for: str, exchange: str, key: str,
+                 name: str | None = None) -> None:
+        name = name or f"{PREFIX}.{CATCHER_EXCHANGE}"
+        channel.queue_declare(name, durable=False, auto_delete=True, arguments={"x-expires": 600_000})
+        channel.queue_bind(name, exchange, routing_key=key)
+        channel.basic_consume(name, self._on_message(stands_for), auto_ack=True)
+
+    def _on_message(self, stands_for: str) -> Callable[..., None]:
+        def handle(_ch: Any, method: Any, props: pika.BasicProperties, body: bytes) -> None:
+            t_ns = time.monotonic_ns()
+            headers = props.headers or {}
+            observation = Observation(stands_for, method.exchange, method.routing_key, headers.get("task"),
+                                      headers.get("id") or props.correlation_id, props.priority,
+                                      props.delivery_mode == 2, t_ns, body)
+            with self._lock:
+                self._all.append(observation)
+                if observation.task_id:
+                    self._by_id[observation.task_id].append(observation)
+            for listener in self.listeners:
+                listener(observation)
+        return handle

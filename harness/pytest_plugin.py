@@ -1,0 +1,175 @@
+"""The pytest plugin: a thin adapter from pytest to the harness.
+
+It adds the ``harness`` option group, loads the configuration once into ``config.stash``, provides
+the fixtures in ``fixtures/``, turns check outcomes into report records, and writes the report when a
+report directory is set. The checks themselves live in ``harness.checks``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from harness.config import HarnessConfig, RunOptions, load_config, services_from_env
+from harness.errors import HarnessError
+from harness.findings import CheckFailed, CheckSkipped
+from harness.redact import Redactor
+from harness.report import CheckRecord, RunReport, write_run
+
+if TYPE_CHECKING:
+    from harness.session import Session
+
+CONFIG_KEY = pytest.StashKey[HarnessConfig]()
+PRESET_KEY = pytest.StashKey["Session"]()
+REPORT_KEY = pytest.StashKey[RunReport]()
+REDACTOR_KEY = pytest.StashKey[Redactor]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("harness", "migration harness")
+    group.addoption("--target", default="reference", help="reference, seed, a module or a .py file")
+    group.addoption("--celery-app", default=None, help="the target's Celery app as module:attr")
+    group.addoption("--webhook-app", default=None, help="the target's ASGI webhook app as module:attr")
+    group.addoption("--webhook-url", default=None, help="an already running webhook base URL")
+    group.addoption("--target-python", default=None, help="interpreter that runs the target's processes")
+    group.addoption("--task-bodies", default="stub", choices=("stub", "real"))
+    group.addoption("--time-scale", type=float, default=1.0, help="compress retry countdowns by this factor")
+    group.addoption("--services", default="auto", choices=("auto", "docker", "local", "external"))
+    group.addoption("--quick", action="store_true", help="smoke subset, under a minute")
+    group.addoption("--oauth-test", action="store_true", help="add the OAuth suite")
+    group.addoption("--report-dir", default=None, help="write report.json and junit.xml under this folder")
+
+
+class PresetSession:
+    """Registered by ``harness run``: hands pytest the configuration and the session the CLI opened,
+    and keeps the run's report for the CLI's exit code."""
+
+    def __init__(self, harness_config: HarnessConfig, session: Session, run_report: RunReport) -> None:
+        self.harness_config = harness_config
+        self.session = session
+        self.report = run_report
+
+
+def _preset(config: pytest.Config) -> PresetSession | None:
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, PresetSession)), None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for marker in ("quick: part of the --quick smoke subset", "oauth: the OAuth suite (--oauth-test)",
+                   "check(id, subject): the check id and subject a scenario test reports under"):
+        config.addinivalue_line("markers", marker)
+    preset = _preset(config)
+    if preset is not None:
+        _stash(config, preset.harness_config, preset.report)
+        config.stash[PRESET_KEY] = preset.session
+        config.stash[REDACTOR_KEY].add(*preset.session.redactor.secrets)
+        return
+    opt = config.option
+    run = RunOptions(target=opt.target, celery_app=opt.celery_app, webhook_app=opt.webhook_app,
+                     webhook_url=opt.webhook_url, target_python=opt.target_python, task_bodies=opt.task_bodies,
+                     time_scale=opt.time_scale, quick=opt.quick, oauth_test=opt.oauth_test,
+                     report_dir=Path(opt.report_dir or "reports"))
+    try:
+        harness_config = load_config(config.rootpath, services_from_env(os.environ, opt.services), run)
+    except HarnessError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    _stash(config, harness_config, RunReport(run.target, harness_config.contract.fail_at,
+                                             harness_config.contract.slo_p99_ms))
+
+
+def _stash(config: pytest.Config, harness_config: HarnessConfig, run_report: RunReport) -> None:
+    config.stash[CONFIG_KEY] = harness_config
+    config.stash[REPORT_KEY] = run_report
+    config.stash[REDACTOR_KEY] = Redactor()
+    config.pluginmanager.import_plugin("fixtures.session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    run = config.stash[CONFIG_KEY].run
+    if run.quick:
+        kept = [i for i in items if i.get_closest_marker("quick") or not _is_check(i)]
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+    if not run.oauth_test:
+        skip = pytest.mark.skip(reason="the OAuth suite runs only with --oauth-test")
+        for item in items:
+            if item.get_closest_marker("oauth"):
+                item.add_marker(skip)
+
+
+def _is_check(item: pytest.Item) -> bool:
+    return "harness_session" in getattr(item, "fixturenames", ())
+
+
+def check_identity(item: pytest.Item) -> tuple[str, str]:
+    """(check id, subject) for a scenario test: from its ``check`` marker, or its module and name."""
+    marker = item.get_closest_marker("check")
+    module = Path(str(item.fspath)).stem.removeprefix("test_")
+    name = getattr(item, "originalname", item.name).removeprefix("test_")
+    check_id = marker.args[0] if marker and marker.args else f"{module}.{name}"
+    callspec = getattr(item, "callspec", None)
+    subject = (marker.kwargs.get("subject") if marker else None) or (callspec.id if callspec else "")
+    return check_id, subject or "target"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
+    if not _is_check(item):
+        return report
+    excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, CheckSkipped):
+        report.outcome = "skipped"
+        report.longrepr = (str(item.fspath), item.location[1] or 0, f"Skipped: {excinfo.value}")
+    if call.when == "call" or report.outcome != "passed":
+        _record(item, call, report)
+    return report
+
+
+def _record(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+    check_id, subject = check_identity(item)
+    run_report = item.config.stash[REPORT_KEY]
+    exc = call.excinfo.value if call.excinfo else None
+    if report.skipped:
+        reason = str(exc) if exc is not None else "skipped"
+        if isinstance(report.longrepr, tuple):
+            reason = str(report.longrepr[2]).removeprefix("Skipped: ")
+        run_report.add(CheckRecord(check_id, subject, "skipped", report.duration, reason))
+    elif isinstance(exc, CheckFailed):
+        run_report.add(CheckRecord(check_id, subject, "failed", report.duration), exc.findings)
+    elif report.failed:
+        reason = f"{type(exc).__name__}: {exc}" if exc is not None else "failed"
+        run_report.add(CheckRecord(check_id, subject, "error", report.duration, reason.splitlines()[0][:300]))
+    else:
+        run_report.add(CheckRecord(check_id, subject, "passed", report.duration))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    run_report = config.stash[REPORT_KEY]
+    report_dir = config.stash[CONFIG_KEY].run.report_dir
+    if (config.option.report_dir or _preset(config)) and run_report.checks:
+        run_dir = report_dir / (run_report.run_id or "pytest")
+        write_run(run_report, run_dir, config.stash[REDACTOR_KEY])
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    run_report = config.stash.get(REPORT_KEY, None)
+    if run_report is None or not run_report.checks:
+        return
+    terminalreporter.section("harness verdict")
+    for finding in sorted(run_report.findings, key=lambda f: -f.severity):
+        terminalreporter.write_line(config.stash[REDACTOR_KEY](
+            f"[{finding.severity}] {finding.subject}: {finding.title}"))
+    terminalreporter.write_line(f"verdict: {run_report.verdict} ({len(run_report.checks)} checks)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize ``contract_task`` over the contract's tasks, so subjects are task names."""
+    if "contract_task" in metafunc.fixturenames:
+        names = [t.name for t in metafunc.config.stash[CONFIG_KEY].contract.tasks]
+        metafunc.parametrize("contract_task", names, ids=names)

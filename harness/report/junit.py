@@ -1,0 +1,38 @@
+"""junit.xml: one test case per check and subject, for CI test views."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+from harness.findings import Finding
+from harness.report.model import CheckRecord, RunReport
+
+
+def _case(record: CheckRecord, findings: list[Finding]) -> ET.Element:
+    case = ET.Element("testcase", classname=record.id, name=record.subject, time=f"{record.duration_s:.3f}")
+    if record.status == "failed":
+        titles = "; ".join(f"[{f.severity}] {f.title}" for f in findings) or record.reason or "failed"
+        failure = ET.SubElement(case, "failure", message=titles)
+        failure.text = "\n\n".join(
+            f"expected: {f.expected}\nobserved: {f.observed}\nreproduce: {f.reproduce}" for f in findings)
+    elif record.status == "skipped":
+        ET.SubElement(case, "skipped", message=record.reason or "skipped")
+    elif record.status == "error":
+        ET.SubElement(case, "error", message=record.reason or "error")
+    return case
+
+
+def write_junit(report: RunReport, path: Path, redact: Callable[[str], str]) -> Path:
+    suite = ET.Element("testsuite", name=f"harness[{report.target}]", tests=str(len(report.checks)),
+                       failures=str(sum(c.status == "failed" for c in report.checks)),
+                       errors=str(sum(c.status == "error" for c in report.checks)),
+                       skipped=str(sum(c.status == "skipped" for c in report.checks)))
+    for record in report.checks:
+        mine = [f for f in report.findings if f.check == record.id and f.subject == record.subject]
+        mine = mine or [f for f in report.findings if f.check == record.id and record.status == "failed"]
+        suite.append(_case(record, mine))
+    text = ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode")
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + redact(text) + "\n", encoding="utf-8")
+    return path

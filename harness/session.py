@@ -1,0 +1,90 @@
+"""A run's live session: isolated services, the running target, the tap, and the readers.
+
+Entry points open one session per run; checks receive it. Closing it stops every process the run
+started and removes the run's vhost and database, in reverse order, even on error or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import secrets as _secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.config import HarnessConfig
+from harness.probes.management import Management
+from harness.probes.results import ResultBackend
+from harness.probes.tap import Tap, install_catcher, target_bindings
+from harness.redact import Redactor
+from harness.services import provide
+from harness.services.base import Services
+from harness.services.isolation import isolated, management_of
+from harness.target.env import RunSecrets
+from harness.target.launch import RunningTarget, launch
+from harness.target.spec import TargetSpec, resolve
+
+
+def new_run_id() -> str:
+    return time.strftime("%Y%m%d-%H%M%S") + "-" + _secrets.token_hex(3)
+
+
+@dataclass
+class Session:
+    config: HarnessConfig
+    run_id: str
+    services: Services
+    spec: TargetSpec
+    target: RunningTarget
+    tap: Tap
+    api: Management
+    results: ResultBackend
+    secrets: RunSecrets
+    redactor: Redactor
+
+    @property
+    def vhost(self) -> str:
+        return self.services.broker.vhost
+
+    def refresh_mirrors(self) -> None:
+        """Mirror queues the target declared since the tap started."""
+        self.tap.mirror(target_bindings(self.api, self.vhost))
+
+
+def redactor_for(services: Services, run_secrets: RunSecrets) -> Redactor:
+    return Redactor((*run_secrets.values(), services.broker.password))
+
+
+@contextmanager
+def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mapping[str, str],
+                 run_id: str | None = None, log_dir: Path | None = None) -> Iterator[Session]:
+    run_id = run_id or new_run_id()
+    spec = resolve(config.run, project_dir)
+    run_secrets = RunSecrets()
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"harness-{run_id}-")))
+        raw = stack.enter_context(provide(config.services))
+        services = stack.enter_context(isolated(raw, run_id))
+        redactor = redactor_for(services, run_secrets)
+        if log_dir is not None:
+            stack.callback(keep_logs, workdir, log_dir, redactor)
+        api = stack.enter_context(management_of(services))
+        install_catcher(api, services.broker.vhost)
+        target = stack.enter_context(launch(spec, services, config.contract, config.run, run_id=run_id,
+                                            workdir=workdir, secrets=run_secrets, inherited=inherited_env))
+        tap = Tap(services.broker).start(target_bindings(api, services.broker.vhost))
+        stack.callback(tap.stop)
+        results = ResultBackend(services.database)
+        stack.callback(results.close)
+        yield Session(config, run_id, services, spec, target, tap, api, results, run_secrets, redactor)
+
+
+def keep_logs(workdir: Path, log_dir: Path, redactor: Redactor) -> None:
+    """Copy the target's process logs into the run's report folder, with secrets masked."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    for log in workdir.glob("*.log"):
+        (log_dir / log.name).write_text(redactor(log.read_text(errors="replace")), encoding="utf-8")
+    shutil.rmtree(workdir / "bootstrap", ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Target launching: resolve, inspect, and run the system under test against real services."""

@@ -1,0 +1,1 @@
+"""What runs against a target: pytest verification suites and Locust files."""

@@ -1,0 +1,22 @@
+"""Routing: every routed task reaches its contract queue (static from configuration, live on the broker)."""
+
+import pytest
+
+from harness.checks import routing, webhook
+from harness.session import Session
+
+pytestmark = pytest.mark.quick
+
+
+def test_route_key_matches_binding(harness_session: Session, contract_task: str) -> None:
+    routing.route_key_matches_binding(harness_session.target.description, harness_session.config.contract,
+                                      contract_task, harness_session.spec.name)
+
+
+def test_route_reaches_queue(harness_session: Session, contract_task: str) -> None:
+    routing.route_reaches_queue(harness_session, contract_task)
+
+
+@pytest.mark.check("routing.webhook_enqueues_to_queue", subject="POST /webhook/monday")
+def test_webhook_enqueues_to_queue(harness_session: Session) -> None:
+    webhook.webhook_enqueues_to_queue(harness_session)

@@ -1,0 +1,161 @@
+"""Property tests: every generated body round-trips, validates, and verifies with each signer.
+
+The number of examples comes from the loaded Hypothesis profile (``ci``, ``thorough``...).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from payloads import strategies as s
+from payloads.models import (
+    ColumnChangeEvent,
+    DocumentWebhook,
+    ItemEvent,
+    ItemRemovalEvent,
+    MondayWebhook,
+    WebhookModel,
+    as_json_bytes,
+    parse_webhook,
+)
+from payloads.signers import (
+    sign_agent,
+    sign_hex_hmac,
+    sign_jwt,
+    signed_headers,
+    verify_agent,
+    verify_hex_hmac,
+    verify_jwt,
+)
+
+SECRET = "test-webhook-secret-0123456789abcdef"
+OTHER_SECRET = "another-webhook-secret-fedcba9876543210"
+AUDIENCE = "https://agent.example.test/webhook/monday"
+
+
+def _round_trips(model: WebhookModel) -> bytes:
+    body = as_json_bytes(model)
+    parsed = parse_webhook(json.loads(body))
+    assert type(parsed) is type(model)
+    assert parsed == model
+    if isinstance(model, MondayWebhook):
+        assert isinstance(parsed, MondayWebhook)
+        assert type(parsed.event) is type(model.event)
+    assert as_json_bytes(parsed) == body
+    assert parse_webhook(body) == model
+    return body
+
+
+def _verifies(body: bytes) -> None:
+    altered = body + b" "
+    signature = sign_hex_hmac(body, SECRET)
+    assert verify_hex_hmac(body, signature, SECRET)
+    assert not verify_hex_hmac(altered, signature, SECRET)
+    assert not verify_hex_hmac(body, signature, OTHER_SECRET)
+    stamp, agent_signature = sign_agent(body, SECRET)
+    assert verify_agent(body, stamp, agent_signature, SECRET)
+    assert not verify_agent(altered, stamp, agent_signature, SECRET)
+    assert not verify_agent(body, stamp, agent_signature, OTHER_SECRET)
+    token = sign_jwt(SECRET, aud=AUDIENCE)
+    assert verify_jwt(token, SECRET, aud=AUDIENCE)
+    assert not verify_jwt(token, OTHER_SECRET, aud=AUDIENCE)
+
+
+def _check(model: WebhookModel) -> None:
+    _verifies(_round_trips(model))
+
+
+def _event(model: Any) -> Any:
+    assert isinstance(model, MondayWebhook)
+    return model.event
+
+
+@given(s.challenges())
+def test_challenges(model: WebhookModel) -> None:
+    _check(model)
+
+
+@given(s.create_pulse_events())
+def test_create_pulse_events(model: WebhookModel) -> None:
+    _check(model)
+    assert _event(model).type == "create_pulse"
+    assert not _event(model).is_subitem
+
+
+@given(s.column_change_events())
+def test_column_change_events(model: WebhookModel) -> None:
+    _check(model)
+    assert isinstance(_event(model), ColumnChangeEvent)
+
+
+@given(s.update_name_events())
+def test_update_name_events(model: WebhookModel) -> None:
+    _check(model)
+
+
+@given(s.create_update_events())
+def test_create_update_events(model: WebhookModel) -> None:
+    _check(model)
+    event = _event(model)
+    assert event.body.startswith("<p>")
+
+
+@given(s.archive_pulse_events())
+def test_archive_pulse_events(model: WebhookModel) -> None:
+    _check(model)
+
+
+@given(s.delete_pulse_events())
+def test_delete_pulse_events(model: WebhookModel) -> None:
+    _check(model)
+
+
+@given(s.restore_pulse_events())
+def test_restore_pulse_events(model: WebhookModel) -> None:
+    _check(model)
+
+
+@given(s.move_pulse_into_group_events())
+def test_move_pulse_into_group_events(model: WebhookModel) -> None:
+    _check(model)
+    event = _event(model)
+    assert event.dest_group.id == event.dest_group_id
+
+
+@given(s.subitem_events())
+def test_subitem_events(model: WebhookModel) -> None:
+    _check(model)
+    event = _event(model)
+    if isinstance(event, ItemEvent):
+        assert event.is_subitem
+        assert isinstance(event.parent_item_id, str)
+        assert isinstance(event.parent_item_board_id, str)
+    else:
+        assert isinstance(event, ItemRemovalEvent)
+        assert isinstance(event.parent_item_id, int)
+
+
+@given(s.document_events())
+def test_document_events(model: WebhookModel) -> None:
+    _check(model)
+    assert isinstance(model, DocumentWebhook)
+    if model.event.is_status_change:
+        assert model.type == "column_value_changed"
+        assert model.event.new_column_values is not None
+        assert model.event.new_column_values["status"].text == "À faire"
+
+
+@given(s.any_event())
+def test_any_event(model: WebhookModel) -> None:
+    _check(model)
+
+
+@given(s.any_event(), st.sampled_from(["hmac-hex", "jwt", "agent", "none"]))
+def test_signed_headers_always_carry_content_type(model: WebhookModel, scheme: str) -> None:
+    headers = signed_headers(as_json_bytes(model), SECRET, scheme, aud=AUDIENCE)
+    assert headers["Content-Type"] == "application/json"
+    assert SECRET not in json.dumps(headers)
