@@ -18,7 +18,7 @@ from pathlib import Path
 from harness.config import HarnessConfig
 from harness.probes.management import Management
 from harness.probes.results import ResultBackend
-from harness.probes.tap import Tap, install_catcher, target_bindings
+from harness.probes.tap import Tap, all_bindings, install_catcher
 from harness.redact import Redactor
 from harness.services import provide
 from harness.services.base import Services
@@ -51,7 +51,7 @@ class Session:
 
     def refresh_mirrors(self) -> None:
         """Mirror queues the target declared since the tap started."""
-        self.tap.mirror(target_bindings(self.api, self.vhost))
+        self.tap.mirror(all_bindings(self.api, self.vhost, self.target.description.get("queues", [])))
 
 
 def redactor_for(services: Services, run_secrets: RunSecrets) -> Redactor:
@@ -75,7 +75,8 @@ def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mappin
         install_catcher(api, services.broker.vhost)
         target = stack.enter_context(launch(spec, services, config.contract, config.run, run_id=run_id,
                                             workdir=workdir, secrets=run_secrets, inherited=inherited_env))
-        tap = Tap(services.broker).start(target_bindings(api, services.broker.vhost))
+        vhost = services.broker.vhost
+        tap = Tap(services.broker).start(all_bindings(api, vhost, target.description.get("queues", [])))
         stack.callback(tap.stop)
         results = ResultBackend(services.database)
         stack.callback(results.close)

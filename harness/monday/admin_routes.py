@@ -1,9 +1,12 @@
 """``/_emulator/*``: what tests use to inspect and reset the emulator. Not part of Monday's API.
 
 - ``GET /_emulator/health``: readiness probe.
-- ``GET /_emulator/calls``: the call log (no secrets: tokens and codes appear as fingerprints).
+- ``GET /_emulator/calls[?kind=graphql]``: the call log (no secrets: tokens appear as fingerprints).
 - ``GET /_emulator/board``: every board with its items, column values and updates.
 - ``POST /_emulator/reset``: back to the configured start (codes, tokens, calls, boards, limits).
+
+Any other path answers 404 and is logged (kind ``unknown``), so a target calling a wrong Monday URL
+shows up in the call log.
 """
 
 from __future__ import annotations
@@ -27,13 +30,16 @@ class AdminRoutes:
             Route("/_emulator/calls", self.calls, methods=["GET"]),
             Route("/_emulator/board", self.board, methods=["GET"]),
             Route("/_emulator/reset", self.reset, methods=["POST"]),
+            Route("/{path:path}", self.not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         ]
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def calls(self, request: Request) -> Response:
-        return JSONResponse({"calls": [call.to_json() for call in self.state.calls]})
+        kind = request.query_params.get("kind")
+        calls = [call.to_json() for call in self.state.calls if kind is None or call.kind == kind]
+        return JSONResponse({"calls": calls})
 
     async def board(self, request: Request) -> Response:
         boards = {board_id: board.to_json() for board_id, board in self.state.boards.items()}
@@ -42,3 +48,7 @@ class AdminRoutes:
     async def reset(self, request: Request) -> Response:
         self.state.reset()
         return JSONResponse({"reset": True})
+
+    async def not_found(self, request: Request) -> Response:
+        self.state.record(method=request.method, path=request.url.path, kind="unknown", status=404)
+        return JSONResponse({"error": "not_found", "path": request.url.path}, 404)

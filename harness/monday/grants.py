@@ -14,10 +14,12 @@ from harness.monday.oauth_http import OAuthError, require
 from harness.monday.state import AuthCode, EmulatorState, TokenKind, TokenRecord
 from harness.monday.tokens import fingerprint, issue_token, lookup_token, verifier_matches
 
-_NO_CLIENT_CREDENTIALS = (
-    "grant_type {grant} is not supported: Monday apps obtain user tokens through the authorization "
-    "code flow (/oauth2/authorize), not client_credentials"
-)
+
+def _unsupported(grant: str, supported: str) -> OAuthError:
+    hint = " Monday apps get user tokens through /oauth2/authorize." if grant == "client_credentials" else ""
+    return OAuthError(
+        "unsupported_grant_type", f"grant_type {grant} is not supported (use {supported}).{hint}"
+    )
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ def legacy_token(state: EmulatorState, params: dict[str, str]) -> TokenGrant:
     """``POST /oauth2/token``: exchange a code for a token that never expires."""
     grant = params.get("grant_type", "authorization_code")
     if grant != "authorization_code":
-        raise OAuthError("unsupported_grant_type", _NO_CLIENT_CREDENTIALS.format(grant=grant))
+        raise _unsupported(grant, "authorization_code")
     client = authenticate_client(state, params)
     code = consume_code(state, client, params, pkce_required=False)
     token = issue_token(state, "access", "legacy", client.client_id, code.scopes, code.grant_id)
@@ -50,7 +52,7 @@ def oauth21_token(state: EmulatorState, params: dict[str, str]) -> TokenGrant:
         return _exchange_code(state, params)
     if grant == "refresh_token":
         return _refresh(state, params)
-    raise OAuthError("unsupported_grant_type", _NO_CLIENT_CREDENTIALS.format(grant=grant))
+    raise _unsupported(grant, "authorization_code or refresh_token")
 
 
 def _exchange_code(state: EmulatorState, params: dict[str, str]) -> TokenGrant:

@@ -51,7 +51,6 @@ def _bind_free_port() -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
-    sock.set_inheritable(True)
     return sock
 
 

@@ -92,6 +92,23 @@ def target_bindings(api: Management, vhost: str) -> list[Binding]:
     return found
 
 
+def configured_bindings(api: Management, vhost: str, queues: Iterable[dict[str, Any]]) -> list[Binding]:
+    """Bindings the target's configuration declares, on exchanges that exist already.
+
+    A worker declares only the queues it consumes; the others (a DLQ, say) appear when the first
+    message is published to them. Mirroring them up front lets the tap see that first message.
+    """
+    exchanges = {e["name"] for e in api.exchanges(vhost)}
+    return [Binding(b["exchange"], b["routing_key"], q["name"]) for q in queues for b in q.get("bindings", [])
+            if b["exchange"] in exchanges]
+
+
+def all_bindings(api: Management, vhost: str, queues: Iterable[dict[str, Any]]) -> list[Binding]:
+    """Declared and configured bindings, each once."""
+    found = {b.mirror: b for b in [*target_bindings(api, vhost), *configured_bindings(api, vhost, queues)]}
+    return list(found.values())
+
+
 class Tap:
     """Consumes mirror queues and the catcher queue in a background thread."""
 

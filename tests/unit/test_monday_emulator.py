@@ -144,6 +144,7 @@ class Behaviour:
     """A documented rule, the request that exercises it, and what Monday answers."""
 
     rule: str
+    source: str
     call: Callable[[Emu], httpx.Response]
     status: int
     error: str | None
@@ -216,90 +217,109 @@ DENY = EmulatorConfig(auto_approve=False)
 MINUTE_LIMIT = EmulatorConfig(limits=LimitConfig(requests_per_window=2))
 COMPLEXITY = EmulatorConfig(limits=LimitConfig(complexity_budget=15, complexity_per_field=10))
 
+# Where each rule is documented.
+OAUTH = "developer.monday.com/apps/docs/oauth"
+OAUTH_SCOPES = "developer.monday.com/apps/docs/oauth#scopes (no items:* scope exists)"
+OAUTH_ERRORS = "developer.monday.com/apps/docs/oauth (authorization error codes)"
+OAUTH21 = "monday OAuth 2.1 migration guide (oauth_ms/oauth/token, PKCE, rotation, revoke)"
+RFC6749 = "RFC 6749 (monday's OAuth server follows it)"
+RFC7636 = "RFC 7636 §4.6 (PKCE S256 verification)"
+RFC7009 = "RFC 7009 + monday OAuth 2.1 guide (revoke answers success: true)"
+NO_CLIENT_CREDENTIALS = "monday OAuth: apps get tokens by authorization code only"
+API_AUTH = "developer.monday.com/api-reference/docs/error-handling (401: missing or invalid token)"
+VERSIONING = "developer.monday.com/api-reference/docs/api-versioning"
+ERRORS = "developer.monday.com/api-reference/docs/error-handling (HTTP 200 with errors[])"
+CHANGELOG_403 = "monday changelog 2025-07: UserUnauthorizedException renamed USER_UNAUTHORIZED"
+CHANGELOG_COMPLEXITY = "monday changelog 2025-07: simplified COMPLEXITY_BUDGET_EXHAUSTED error"
+RATE_LIMITS = "developer.monday.com/api-reference/docs/rate-limits (minute limit, Retry-After)"
+VERSION_2023_10 = "monday API 2023-10 migration: board_id and item_id are ID!"
+
 BEHAVIOURS = [
-    Behaviour("OAuth: an approved authorization redirects with code and state",
+    Behaviour("An approved authorization redirects with code and state", OAUTH,
               lambda e: e.authorize(scope="boards:write"), 302, None),
-    Behaviour("OAuth scopes: items:read does not exist on Monday -> invalid_scope",
+    Behaviour("Scope items:read does not exist -> invalid_scope", OAUTH_SCOPES,
               lambda e: e.authorize(scope="items:read"), 302, "invalid_scope"),
-    Behaviour("OAuth scopes: items:write does not exist on Monday -> invalid_scope",
+    Behaviour("Scope items:write does not exist -> invalid_scope", OAUTH_SCOPES,
               lambda e: e.authorize(scope="boards:write items:write"), 302, "invalid_scope"),
-    Behaviour("OAuth errors: the user declining -> access_denied on the redirect URI",
+    Behaviour("The user declining -> access_denied on the redirect URI", OAUTH_ERRORS,
               lambda e: e.authorize(scope="boards:write"), 302, "access_denied", DENY),
-    Behaviour("OAuth errors: a request without client_id -> invalid_request (400, not redirected)",
+    Behaviour("No client_id -> invalid_request (400, not redirected)", OAUTH_ERRORS,
               lambda e: e.request("GET", "/oauth2/authorize", params={"scope": "me:read"}), 400,
               "invalid_request"),
-    Behaviour("OAuth errors: an unknown client -> unauthorized_client (403, not redirected)",
+    Behaviour("An unknown client -> unauthorized_client (403, not redirected)", OAUTH_ERRORS,
               lambda e: e.authorize(client_id="nobody"), 403, "unauthorized_client"),
-    Behaviour("RFC 6749 §4.1.2.1: an unregistered redirect_uri is never redirected to",
+    Behaviour("An unregistered redirect_uri is never redirected to", RFC6749 + " §4.1.2.1",
               lambda e: e.authorize(redirect_uri="https://evil.example/cb"), 400, "invalid_request"),
-    Behaviour("OAuth 2.1 PKCE: only S256 is accepted as code_challenge_method",
+    Behaviour("PKCE: only S256 is accepted as code_challenge_method", OAUTH21,
               lambda e: e.authorize(code_challenge="x" * 43, code_challenge_method="plain"), 302,
               "invalid_request"),
-    Behaviour("Legacy token exchange: client_id, client_secret, redirect_uri, code -> Bearer token",
+    Behaviour("Legacy exchange: client_id, client_secret, redirect_uri, code -> Bearer token", OAUTH,
               lambda e: e.request("POST", "/oauth2/token", data=_code_body(e)), 200, None),
-    Behaviour("Legacy token exchange accepts a JSON body too",
+    Behaviour("Legacy exchange accepts a JSON body too", OAUTH,
               lambda e: e.request("POST", "/oauth2/token", json=_code_body(e)), 200, None),
-    Behaviour("client_credentials is not a grant Monday apps support -> unsupported_grant_type",
+    Behaviour("client_credentials (the migration document's grant) -> unsupported_grant_type",
+              NO_CLIENT_CREDENTIALS,
               lambda e: e.request("POST", "/oauth2/token", json={**CLIENT, "grant_type": CLIENT_CREDENTIALS}),
               400, "unsupported_grant_type"),
-    Behaviour("OAuth 2.1 token endpoint refuses client_credentials too",
+    Behaviour("The OAuth 2.1 token endpoint refuses client_credentials too", NO_CLIENT_CREDENTIALS,
               lambda e: _oauth21(e, grant_type="client_credentials"), 400, "unsupported_grant_type"),
-    Behaviour("RFC 6749 §5.2: a wrong client_secret -> invalid_client (401)",
+    Behaviour("A wrong client_secret -> invalid_client (401)", RFC6749 + " §5.2",
               lambda e: e.request("POST", "/oauth2/token", data=_code_body(e, client_secret="wrong")), 401,
               "invalid_client"),
-    Behaviour("Authorization codes are single use -> invalid_grant on reuse", _reused_code, 400,
-              "invalid_grant"),
-    Behaviour("Authorization codes are valid 10 minutes -> invalid_grant after", _expired_code, 400,
-              "invalid_grant"),
-    Behaviour("RFC 6749 §4.1.3: redirect_uri must match the authorization request",
+    Behaviour("Authorization codes are single use -> invalid_grant on reuse", RFC6749 + " §4.1.2",
+              _reused_code, 400, "invalid_grant"),
+    Behaviour("Authorization codes are valid 10 minutes -> invalid_grant after", OAUTH,
+              _expired_code, 400, "invalid_grant"),
+    Behaviour("redirect_uri must match the authorization request", RFC6749 + " §4.1.3",
               lambda e: e.request("POST", "/oauth2/token",
                                   data=_code_body(e, redirect_uri="http://127.0.0.1/other")),
               400, "invalid_grant"),
-    Behaviour("OAuth 2.1 requires PKCE: a code authorized without code_challenge is refused",
+    Behaviour("OAuth 2.1 requires PKCE: a code authorized without code_challenge is refused", OAUTH21,
               lambda e: _oauth21(e, grant_type="authorization_code", code=e.code()), 400, "invalid_request"),
-    Behaviour("PKCE S256: a code_verifier that does not hash to the challenge -> invalid_grant",
+    Behaviour("A code_verifier that does not hash to the challenge -> invalid_grant", RFC7636,
               _wrong_verifier, 400, "invalid_grant"),
-    Behaviour("OAuth 2.1 token endpoint: grant_type is required",
+    Behaviour("The OAuth 2.1 token endpoint needs grant_type", OAUTH21,
               lambda e: _oauth21(e, code="x"), 400, "invalid_request"),
-    Behaviour("OAuth 2.1 refresh tokens rotate: reusing the old one -> invalid_grant", _reused_refresh, 400,
-              "invalid_grant"),
-    Behaviour("OAuth 2.1 revoke answers {success: true}",
+    Behaviour("Refresh tokens rotate: reusing the old one -> invalid_grant", OAUTH21,
+              _reused_refresh, 400, "invalid_grant"),
+    Behaviour("Revoke answers {success: true}", RFC7009,
               lambda e: e.request("POST", "/oauth_ms/oauth/revoke",
                                   json={**CLIENT, "token": e.pkce_tokens()["access_token"]}),
               200, None),
-    Behaviour("API v2: a request without a token -> 401", lambda e: e.graphql(None, "{ me { id } }"), 401,
-              "Not Authenticated"),
-    Behaviour("API v2: an unknown token -> 401", lambda e: e.graphql("not-a-token", "{ me { id } }"), 401,
-              "Not Authenticated"),
-    Behaviour("OAuth 2.1 access tokens expire (exp) -> 401 afterwards", _expired_access, 401,
-              "Not Authenticated"),
-    Behaviour("A revoked access token -> 401", _revoked_access, 401, "Not Authenticated"),
-    Behaviour("API v2: the Authorization header may carry 'Bearer <token>'",
+    Behaviour("A request without a token -> 401", API_AUTH,
+              lambda e: e.graphql(None, "{ me { id } }"), 401, "Not Authenticated"),
+    Behaviour("An unknown token -> 401", API_AUTH,
+              lambda e: e.graphql("not-a-token", "{ me { id } }"), 401, "Not Authenticated"),
+    Behaviour("OAuth 2.1 access tokens expire (exp) -> 401 afterwards", OAUTH21,
+              _expired_access, 401, "Not Authenticated"),
+    Behaviour("A revoked access token -> 401", RFC7009,
+              _revoked_access, 401, "Not Authenticated"),
+    Behaviour("The Authorization header may carry 'Bearer <token>'", API_AUTH,
               lambda e: e.graphql("Bearer " + e.legacy_token(), "{ me { id } }"), 200, None),
-    Behaviour("API versions are yyyy-mm with months 01/04/07/10: 2026-05 is refused",
+    Behaviour("Versions are yyyy-mm with months 01/04/07/10: 2026-05 is refused", VERSIONING,
               lambda e: e.graphql(e.legacy_token(), "{ me { id } }", version="2026-05"), 400,
               "Invalid API version '2026-05': use yyyy-mm with month 01, 04, 07 or 10"),
-    Behaviour("Scopes: change_column_value without boards:write -> USER_UNAUTHORIZED (2025-07+), HTTP 200",
+    Behaviour("change_column_value without boards:write -> USER_UNAUTHORIZED, HTTP 200", CHANGELOG_403,
               lambda e: e.set_status(e.legacy_token("me:read updates:write")), 200, "USER_UNAUTHORIZED"),
-    Behaviour("Before 2025-07 the same error is UserUnauthorizedException",
+    Behaviour("Before 2025-07 the same error is UserUnauthorizedException (status_code 403)", ERRORS,
               lambda e: e.set_status(e.legacy_token("me:read"), version="2025-04"), 200,
               "UserUnauthorizedException"),
-    Behaviour("Scopes: create_update without updates:write -> USER_UNAUTHORIZED",
+    Behaviour("create_update without updates:write -> USER_UNAUTHORIZED", CHANGELOG_403,
               lambda e: e.graphql(e.legacy_token("boards:write"),
                                   'mutation { create_update(item_id: 1, body: "hi") { id } }'),
               200, "USER_UNAUTHORIZED"),
-    Behaviour("Scopes: me without me:read -> USER_UNAUTHORIZED",
+    Behaviour("me without me:read -> USER_UNAUTHORIZED", CHANGELOG_403,
               lambda e: e.graphql(e.legacy_token("boards:write"), "{ me { id } }"), 200, "USER_UNAUTHORIZED"),
-    Behaviour("GraphQL parse errors come back as HTTP 200 with errors[] and locations",
+    Behaviour("Parse errors come back as HTTP 200 with errors[] and locations", ERRORS,
               lambda e: e.graphql(e.legacy_token(), "{ me { id }"), 200, "Unexpected end of document"),
-    Behaviour("Since 2023-10 board_id is ID!: an Int! variable is a type mismatch",
+    Behaviour("board_id is ID!: an Int! variable is a type mismatch", VERSION_2023_10,
               lambda e: e.graphql(e.legacy_token(),
                                   "mutation ($b: Int!) { change_simple_column_value(board_id: $b, item_id: 1,"
                                   ' column_id: "text", value: "x") { id } }', {"b": 1}),
               200, "variableMismatch"),
-    Behaviour("Minute limit: past the limit -> 429 with Retry-After", _over_minute_limit, 429,
-              "RATE_LIMIT_EXCEEDED", MINUTE_LIMIT),
-    Behaviour("Complexity budget exhausted -> COMPLEXITY_BUDGET_EXHAUSTED with retry_in_seconds",
+    Behaviour("Past the minute limit -> 429 with Retry-After", RATE_LIMITS,
+              _over_minute_limit, 429, "RATE_LIMIT_EXCEEDED", MINUTE_LIMIT),
+    Behaviour("Complexity budget exhausted -> 429 COMPLEXITY_BUDGET_EXHAUSTED", CHANGELOG_COMPLEXITY,
               _over_complexity, 429, "COMPLEXITY_BUDGET_EXHAUSTED", COMPLEXITY),
 ]  # fmt: skip
 
@@ -308,8 +328,9 @@ BEHAVIOURS = [
 def test_documented_behaviour(behaviour: Behaviour) -> None:
     emu = Emu(behaviour.config)
     response = behaviour.call(emu)
-    assert response.status_code == behaviour.status, response.text
-    assert error_code(response) == behaviour.error
+    context = f"{behaviour.rule} ({behaviour.source}): {response.text}"
+    assert response.status_code == behaviour.status, context
+    assert error_code(response) == behaviour.error, context
 
 
 # --------------------------------------------------------------------------------------------------
@@ -458,3 +479,14 @@ def test_serve_emulator_starts_and_stops_cleanly() -> None:
     assert {t.ident for t in threading.enumerate()} <= before
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base_url}/_emulator/health", trust_env=False, timeout=1.0)
+
+
+def test_wrong_paths_are_logged_and_calls_can_be_filtered() -> None:
+    emu = Emu()
+    assert emu.request("POST", "/oauth/token", data=CLIENT).status_code == 404
+    emu.graphql(None, "{ me { id } }")
+    assert [c["path"] for c in emu.request("GET", "/_emulator/calls?kind=unknown").json()["calls"]] == [
+        "/oauth/token"
+    ]
+    graphql_calls = emu.request("GET", "/_emulator/calls", params={"kind": "graphql"}).json()["calls"]
+    assert [(c["status"], c["error"]) for c in graphql_calls] == [(401, "401")]
