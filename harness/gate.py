@@ -33,7 +33,7 @@ def run_gate(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str
     run_dir = config.run.report_dir / run_id
     report = RunReport(config.run.target, config.contract.fail_at, config.contract.slo_p99_ms, run_id)
     with open_session(config, Path.cwd(), inherited_env, run_id, run_dir / "logs") as session:
-        report.services = {"broker": session.services.backend, "database": session.services.backend}
+        report.services, report.target_runtime = session.describe()
         print(f"harness: services {session.services.backend}, target {session.spec.name}, run {run_id}",
               flush=True)
         code = pytest.main(pytest_args(config, extra), plugins=[PresetSession(config, session, report)])

@@ -49,6 +49,13 @@ class Session:
     def vhost(self) -> str:
         return self.services.broker.vhost
 
+    def describe(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(services, target runtime) as the report records them."""
+        description = self.target.description
+        services = {"broker": self.services.backend, "database": self.services.backend}
+        runtime = {"python": str(description.get("python")), "celery": str(description.get("celery_version"))}
+        return services, runtime
+
     def refresh_mirrors(self) -> None:
         """Mirror queues the target declared since the tap started."""
         self.tap.mirror(all_bindings(self.api, self.vhost, self.target.description.get("queues", [])))

@@ -141,5 +141,5 @@ def judge_landing(session: Session, expected: TaskRoute, seen: list[Observation]
 def queue_depths(session: Session) -> str:
     session.refresh_mirrors()
     depths = [f"{q['name']}={q.get('messages', 0)}" for q in session.api.queues(session.vhost)
-              if not q["name"].startswith("harness.")]
+              if not q["name"].startswith("harness.") and ".pidbox" not in q["name"]]
     return ", ".join(depths) or "no queues"

@@ -43,6 +43,7 @@ class RunReport:
     findings: list[Finding] = field(default_factory=list)
     services: dict[str, str] = field(default_factory=dict)
     latency: dict[str, Any] | None = None
+    target_runtime: dict[str, str] = field(default_factory=dict)
 
     def add(self, record: CheckRecord, findings: tuple[Finding, ...] = ()) -> None:
         self.checks.append(record)
@@ -66,4 +67,5 @@ class RunReport:
             "findings": [f.to_dict() for f in findings],
             "latency": self.latency or empty_latency(self.slo_p99_ms),
             "services": dict(self.services),
+            "target_runtime": dict(self.target_runtime),
         }

@@ -1,0 +1,55 @@
+"""Helpers for the harness's own tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HARNESS = str(Path(sys.executable).parent / "harness")
+TARGETS = ROOT / "tests" / "targets"
+OLD_PYTHON = ROOT / ".venv-celery5old" / "bin" / "python"
+
+
+@dataclass
+class HarnessRun:
+    code: int
+    stdout: str
+    stderr: str
+    report_dir: Path
+
+    @property
+    def report(self) -> dict[str, Any]:
+        reports = sorted(self.report_dir.glob("*/report.json"))
+        assert reports, f"no report written; stderr: {self.stderr[-500:]}"
+        data: dict[str, Any] = json.loads(reports[-1].read_text())
+        return data
+
+    def findings(self, check: str | None = None) -> list[dict[str, Any]]:
+        return [f for f in self.report["findings"] if check is None or f["check"] == check]
+
+
+def run_harness(*args: str, report_dir: Path, env: dict[str, str] | None = None,
+                timeout: float = 240) -> HarnessRun:
+    command = [HARNESS, *args]
+    if args and args[0] == "run":
+        command += ["--report-dir", str(report_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                          env={**os.environ, **(env or {})}, check=False)
+    return HarnessRun(done.returncode, done.stdout, done.stderr, report_dir)
+
+
+@pytest.fixture
+def harness(tmp_path: Path):  # type: ignore[no-untyped-def]
+    calls = iter(range(1000))
+
+    def run(*args: str, **kwargs: Any) -> HarnessRun:
+        return run_harness(*args, report_dir=tmp_path / f"reports-{next(calls)}", **kwargs)
+    return run

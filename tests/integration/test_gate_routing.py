@@ -1,0 +1,76 @@
+"""The gate end to end against real RabbitMQ, PostgreSQL, Celery workers and uvicorn (external servers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import OLD_PYTHON, TARGETS
+
+pytestmark = [pytest.mark.live, pytest.mark.slow]
+EXT = ("--services", "external")
+NO_QUEUE = "routing key ai.generate.code reaches no queue"
+
+
+def test_seed_fails_with_generate_code_reaching_no_queue(harness) -> None:
+    run = harness("run", "--target", "seed", "--quick", *EXT)
+    assert run.code == 1, run.stderr
+    report = run.report
+    assert report["verdict"] == "fail"
+    titles = {(f["check"], f["subject"], f["title"]) for f in report["findings"]}
+    for check in ("routing.route_key_matches_binding", "routing.route_reaches_queue"):
+        assert (check, "ai_agent_background.generate_code", NO_QUEUE) in titles
+    finding = run.findings("routing.route_reaches_queue")[0]
+    assert finding["severity"] == "critical" and finding["expected"] and finding["observed"] and finding["reproduce"]
+
+
+def test_reference_passes_with_no_findings(harness) -> None:
+    run = harness("run", "--target", "reference", "--quick", *EXT)
+    assert run.code == 0, run.stdout[-2000:]
+    report = run.report
+    assert report["verdict"] == "pass" and report["findings"] == []
+    assert {c["status"] for c in report["checks"]} == {"passed"}
+    assert set(report) >= {"target", "verdict", "checks", "findings", "latency", "services"}
+    assert (run.report_dir / report["run_id"] / "junit.xml").is_file()
+
+
+def test_wrong_route_is_caught_statically_and_live(harness) -> None:
+    run = harness("run", "--target", str(TARGETS / "wrong_queue_target.py"), "--quick", *EXT)
+    assert run.code == 1
+    subjects = {(f["check"], f["subject"]) for f in run.findings()}
+    assert subjects == {("routing.route_key_matches_binding", "ai_agent_background.generate_code"),
+                        ("routing.route_reaches_queue", "ai_agent_background.generate_code")}
+    live = run.findings("routing.route_reaches_queue")[0]
+    assert "tests" in live["observed"]
+
+
+def test_catch_all_binding_elsewhere_is_caught(harness) -> None:
+    run = harness("run", "--target", str(TARGETS / "hash_binding_elsewhere_target.py"), "--quick", *EXT)
+    assert run.code == 0  # the extra copies are medium severity: reported, below the gate's threshold
+    live = run.findings("routing.route_reaches_queue")
+    assert live and all(f["severity"] == "medium" and "tests" in f["observed"] for f in live)
+    assert {f["subject"] for f in live} >= {"ai_agent_background.generate_code"}
+
+
+def test_webhook_that_does_not_enqueue_the_workflow_is_caught(harness) -> None:
+    run = harness("run", "--target", str(TARGETS / "silent_webhook_target.py"), "--quick", *EXT)
+    assert run.code == 1
+    found = run.findings("routing.webhook_enqueues_to_queue")
+    assert [f["subject"] for f in found] == ["ai_agent_background.execute_workflow"]
+    assert {f["check"] for f in run.findings()} == {"routing.webhook_enqueues_to_queue"}
+
+
+def test_celery_only_target_skips_webhook_checks_with_reason(harness) -> None:
+    run = harness("run", "--target", str(TARGETS / "celery_only_target.py"), "--quick", *EXT)
+    assert run.code == 0, run.stdout[-2000:]
+    skipped = [c for c in run.report["checks"] if c["status"] == "skipped"]
+    assert [c["id"] for c in skipped] == ["routing.webhook_enqueues_to_queue"]
+    assert "no webhook app" in skipped[0]["reason"]
+
+
+@pytest.mark.skipif(not OLD_PYTHON.exists(), reason="make test builds .venv-celery5old first")
+def test_target_python_runs_an_older_celery(harness) -> None:
+    seed = harness("run", "--target", "seed", "--quick", "--target-python", str(OLD_PYTHON), *EXT)
+    ref = harness("run", "--target", "reference", "--quick", "--target-python", str(OLD_PYTHON), *EXT)
+    assert (seed.code, ref.code) == (1, 0), ref.stdout[-2000:]
+    assert seed.report["target_runtime"]["celery"].startswith("5.2.")
+    assert any(f["title"] == NO_QUEUE for f in seed.findings())
