@@ -113,7 +113,6 @@ def observe(session: Session, task_id: str, timeout_s: float, grace_s: float = 0
 
 def judge_landing(session: Session, expected: TaskRoute, seen: list[Observation], check: str) -> None:
     queues = sorted({o.queue for o in seen})
-    target = session.spec.name
     reproduce = delay_line(session.spec.celery_app, expected.name)
     if UNROUTABLE in queues:
         key = next(o.routing_key for o in seen if o.queue == UNROUTABLE)

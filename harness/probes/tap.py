@@ -66,8 +66,8 @@ def trigger_in_body(body: bytes) -> str | None:
         return None
     for arg in args if isinstance(args, list) else []:
         if isinstance(arg, dict):
-            event = arg.get("event") if isinstance(arg.get("event"), dict) else {}
-            found = arg.get("triggerUuid") or event.get("triggerUuid")
+            event = arg.get("event")
+            found = arg.get("triggerUuid") or (event.get("triggerUuid") if isinstance(event, dict) else None)
             if found:
                 return str(found)
     return None

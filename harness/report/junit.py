@@ -33,6 +33,6 @@ def write_junit(report: RunReport, path: Path, redact: Callable[[str], str]) -> 
         mine = [f for f in report.findings if f.check == record.id and f.subject == record.subject]
         mine = mine or [f for f in report.findings if f.check == record.id and record.status == "failed"]
         suite.append(_case(record, mine))
-    text = ET.tostring(ET.ElementTree(suite).getroot(), encoding="unicode")
+    text = ET.tostring(suite, encoding="unicode")
     path.write_text('<?xml version="1.0" encoding="utf-8"?>\n' + redact(text) + "\n", encoding="utf-8")
     return path

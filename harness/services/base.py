@@ -56,6 +56,14 @@ class Services:
     database: Database
 
 
+def database_error_line(exc: Exception) -> str:
+    """The first line of a database driver's error, without credentials."""
+    from harness.redact import mask_url_passwords
+
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return mask_url_passwords(text.splitlines()[0]) if text else type(exc).__name__
+
+
 class Backend(Protocol):
     """A way to obtain RabbitMQ and PostgreSQL."""
 

@@ -12,7 +12,7 @@ from harness.config import ServiceSettings
 from harness.errors import ServiceUnavailable
 from harness.probes.management import Management
 from harness.redact import mask_url_passwords
-from harness.services.base import Broker, Database, Services
+from harness.services.base import Broker, Database, Services, database_error_line
 
 DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -55,8 +55,7 @@ class ExternalBackend:
             with engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
         except sqlalchemy.exc.SQLAlchemyError as exc:
-            first = str(exc.orig or exc).strip().splitlines()[0] if str(exc) else type(exc).__name__
-            raise ServiceUnavailable(f"PostgreSQL unreachable: {mask_url_passwords(first)}") from None
+            raise ServiceUnavailable(f"PostgreSQL unreachable: {database_error_line(exc)}") from None
         finally:
             engine.dispose()
 

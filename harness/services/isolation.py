@@ -10,8 +10,7 @@ import sqlalchemy
 
 from harness.errors import ServiceUnavailable
 from harness.probes.management import Management
-from harness.redact import mask_url_passwords
-from harness.services.base import Services
+from harness.services.base import Services, database_error_line
 
 RUN_PREFIX = "harness-"
 _SAFE = re.compile(r"^[a-z0-9_]+$")
@@ -54,5 +53,4 @@ def _execute(engine: sqlalchemy.Engine, statement: str) -> None:
         with engine.connect() as conn:
             conn.exec_driver_sql(statement)
     except sqlalchemy.exc.SQLAlchemyError as exc:
-        first = str(exc.orig or exc).strip().splitlines()[0]
-        raise ServiceUnavailable(f"PostgreSQL refused {statement.split()[0]}: {mask_url_passwords(first)}") from None
+        raise ServiceUnavailable(f"PostgreSQL refused {statement.split()[0]}: {database_error_line(exc)}") from None

@@ -30,7 +30,7 @@ RABBIT_CANDIDATES = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/sbin/rabbitm
 RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin/pg_ctl"
 LOCAL_USER = "harness"
-LOCAL_PASSWORD = "harness-local"  # noqa: S105 - a throwaway node on loopback only
+LOCAL_PASSWORD = "harness-local"
 
 
 def find_rabbitmq_server() -> str | None:
@@ -77,9 +77,9 @@ class LocalBackend:
 
 def _rabbit_config(amqp_port: int, mgmt_port: int, consumer_timeout_ms: int | None) -> str:
     lines = [
-        "listeners.tcp.1 = 127.0.0.1:%d" % amqp_port,
+        f"listeners.tcp.1 = 127.0.0.1:{amqp_port}",
         "management.tcp.ip = 127.0.0.1",
-        "management.tcp.port = %d" % mgmt_port,
+        f"management.tcp.port = {mgmt_port}",
         "collect_statistics_interval = 1000",
         "loopback_users = none",
         f"default_user = {LOCAL_USER}",

@@ -75,7 +75,7 @@ def act_on(marker, retries):
         time.sleep(float(marker["hang"]))
     fail = marker.get("fail")
     if fail is True or (isinstance(fail, int) and not isinstance(fail, bool) and retries < fail):
-        raise ProbeFailure("injected failure (attempt %d)" % (retries + 1))
+        raise ProbeFailure(f"injected failure (attempt {retries + 1})")
 
 
 def make_probe(task, original, stub):
@@ -229,7 +229,7 @@ def cmd_publish(opts):
                 tuple(request.get("args", ())), dict(request.get("kwargs", {})), **request.get("options", {}))
             reply = {"id": result.id}
         except Exception as exc:  # reported to the harness, which turns it into a finding
-            reply = {"error": "%s: %s" % (type(exc).__name__, exc)}
+            reply = {"error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(reply) + "\n")
         sys.stdout.flush()
 

@@ -19,7 +19,7 @@ from harness.errors import StartupTimeout, TargetError
 from harness.services.readiness import tail
 
 
-class ReadyWhen(Executor):  # type: ignore[misc]
+class ReadyWhen(Executor):
     """A process that is ready when a predicate holds (for example a 'ready' probe event)."""
 
     def __init__(self, command: list[str], ready: Callable[[], bool], **kwargs: Any) -> None:

@@ -1,0 +1,60 @@
+"""After any run, nothing the run started is left: processes, vhosts, databases, temp folders."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.conftest import HARNESS, ROOT, TARGETS
+from tests.leftovers import leftovers, local_server_processes, run_id_in
+
+pytestmark = [pytest.mark.live, pytest.mark.slow]
+CLEAN = {"processes": [], "vhosts": [], "databases": [], "temp_dirs": []}
+
+
+def _settled(run_id: str, timeout_s: float = 10) -> dict[str, list[object]]:
+    deadline = time.monotonic() + timeout_s
+    found = leftovers(run_id)
+    while found != CLEAN and time.monotonic() < deadline:
+        time.sleep(0.5)
+        found = leftovers(run_id)
+    return found
+
+
+def test_passing_run_leaves_nothing(harness) -> None:
+    run = harness("run", "--target", "reference", "--quick", "--services", "external")
+    assert run.code == 0
+    assert _settled(run_id_in(run.stdout)) == CLEAN
+
+
+def test_failing_run_leaves_nothing(harness) -> None:
+    run = harness("run", "--target", str(TARGETS / "wrong_queue_target.py"), "--quick", "--services", "external")
+    assert run.code == 1
+    assert _settled(run_id_in(run.stdout)) == CLEAN
+
+
+def test_local_backend_run_leaves_no_servers(harness) -> None:
+    before = set(local_server_processes())
+    run = harness("run", "--target", "seed", "--quick", "--services", "local")
+    assert run.code == 1, run.stderr
+    assert _settled(run_id_in(run.stdout)) == CLEAN
+    assert set(local_server_processes()) - before == set()
+
+
+def test_ctrl_c_mid_run_leaves_nothing(tmp_path) -> None:
+    proc = subprocess.Popen([HARNESS, "run", "--target", "seed", "--services", "external",
+                             "--report-dir", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # printed once services and target are up
+    run_id = run_id_in(first)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "Traceback" not in err
+    assert _settled(run_id) == CLEAN

@@ -1,0 +1,73 @@
+"""What a run may leave behind: processes, vhosts, databases, temporary folders."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import httpx
+import sqlalchemy
+
+RUN_LINE = re.compile(r"run (\d{8}-\d{6}-[0-9a-f]{6})")
+
+
+def run_id_in(text: str) -> str:
+    found = RUN_LINE.search(text)
+    assert found, f"no run id printed: {text[-500:]}"
+    return found.group(1)
+
+
+def processes_of(run_id: str) -> list[int]:
+    """Live processes started for ``run_id`` (by their environment or their working folders)."""
+    marker = f"harness-{run_id}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            blob = (proc / "environ").read_bytes() + (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if f"HARNESS_RUN_ID={run_id}".encode() in blob or marker in blob:
+            found.append(int(proc.name))
+    return found
+
+
+def local_server_processes() -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if b"harness-local-" in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
+def broker_vhosts(prefix: str = "harness-") -> list[str]:
+    response = httpx.get("http://127.0.0.1:15672/api/vhosts", auth=("guest", "guest"), timeout=5)
+    return [v["name"] for v in response.json() if v["name"].startswith(prefix)]
+
+
+def databases(prefix: str = "harness_") -> list[str]:
+    engine = sqlalchemy.create_engine("postgresql://postgres@127.0.0.1:5432/postgres")
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT datname FROM pg_database").scalars().all()
+    engine.dispose()
+    return [r for r in rows if r.startswith(prefix)]
+
+
+def temp_dirs(run_id: str) -> list[Path]:
+    return list(Path(tempfile.gettempdir()).glob(f"harness-{run_id}-*"))
+
+
+def leftovers(run_id: str) -> dict[str, list[object]]:
+    """Everything of ``run_id`` still present; empty lists mean the run cleaned up."""
+    return {
+        "processes": list(processes_of(run_id)),
+        "vhosts": [v for v in broker_vhosts() if run_id in v],
+        "databases": [d for d in databases() if run_id.replace("-", "_") in d],
+        "temp_dirs": list(temp_dirs(run_id)),
+    }
