@@ -74,3 +74,9 @@ def test_target_python_runs_an_older_celery(harness) -> None:
     assert (seed.code, ref.code) == (1, 0), ref.stdout[-2000:]
     assert seed.report["target_runtime"]["celery"].startswith("5.2.")
     assert any(f["title"] == NO_QUEUE for f in seed.findings())
+
+
+def test_reference_passes_on_local_servers(harness) -> None:
+    run = harness("run", "--target", "reference", "--quick", "--services", "local")
+    assert run.code == 0, run.stdout[-2000:]
+    assert run.report["services"]["broker"] == "local" and run.report["findings"] == []
