@@ -6,9 +6,12 @@
 # - A RabbitMQ already running here gets its management plugin (needed for topology checks).
 set -euo pipefail
 
+# The locations are overridable so the harness's tests can exercise the "nothing installed" branch.
+RABBIT_SERVER=${HARNESS_RABBIT_SERVER:-/usr/lib/rabbitmq/bin/rabbitmq-server}
+PG_CTL_GLOB=${HARNESS_PG_CTL_GLOB:-/usr/lib/postgresql/*/bin/pg_ctl}
 have_docker() { docker info >/dev/null 2>&1; }
-have_servers() { [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null; } 
-have_pg() { ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null; }
+have_servers() { [ -x "$RABBIT_SERVER" ]; }
+have_pg() { compgen -G "$PG_CTL_GLOB" >/dev/null; }
 install_cmd="apt-get update && apt-get install -y --no-install-recommends rabbitmq-server postgresql"
 
 if ! have_docker && ! { have_servers && have_pg; }; then
