@@ -48,11 +48,11 @@ def test_local_backend_and_isolation() -> None:
 
 
 def test_external_backend_isolates_each_run() -> None:
-    with ExternalBackend(ServiceSettings()).provide() as services:
-        with isolated(services, "unit-a") as a, isolated(services, "unit-b") as b:
-            assert a.broker.vhost != b.broker.vhost
-            assert_usable(a)
-            assert_usable(b)
+    with (ExternalBackend(ServiceSettings()).provide() as services, isolated(services, "unit-a") as a,
+          isolated(services, "unit-b") as b):
+        assert a.broker.vhost != b.broker.vhost
+        assert_usable(a)
+        assert_usable(b)
 
 
 def test_auto_picks_the_first_that_works_and_says_which() -> None:
