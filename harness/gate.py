@@ -12,7 +12,7 @@ import scenarios
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.pytest_plugin import PresetSession
-from harness.report import RunReport
+from harness.report import RunReport, write_run
 from harness.session import new_run_id, open_session
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
@@ -37,6 +37,7 @@ def run_gate(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str
         print(f"harness: services {session.services.backend}, target {session.spec.name}, run {run_id}",
               flush=True)
         code = pytest.main(pytest_args(config, extra), plugins=[PresetSession(config, session, report)])
+        write_run(report, run_dir, session.redactor)
     return exit_code(int(code), report, run_dir)
 
 

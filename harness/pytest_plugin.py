@@ -152,7 +152,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     run_report = config.stash[REPORT_KEY]
     report_dir = config.stash[CONFIG_KEY].run.report_dir
-    if (config.option.report_dir or _preset(config)) and run_report.checks:
+    if config.option.report_dir and not _preset(config) and run_report.checks:
         run_dir = report_dir / (run_report.run_id or "pytest")
         write_run(run_report, run_dir, config.stash[REDACTOR_KEY])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import queue
+import secrets
 import threading
 import time
 from collections import defaultdict
@@ -37,7 +38,8 @@ class Binding:
 
     @property
     def mirror(self) -> str:
-        return f"{PREFIX}.{self.exchange}.{self.queue}.{self.routing_key}"
+        """A stable key for this binding (the tap's own queue name adds its instance id)."""
+        return f"{self.exchange}.{self.queue}.{self.routing_key}"
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,9 @@ def all_bindings(api: Management, vhost: str, queues: Iterable[dict[str, Any]]) 
 class Tap:
     """Consumes mirror queues and the catcher queue in a background thread."""
 
-    def __init__(self, broker: Broker) -> None:
+    def __init__(self, broker: Broker, instance: str | None = None) -> None:
         self._broker = broker
+        self.instance = instance or secrets.token_hex(4)
         self._lock = threading.Lock()
         self._by_id: dict[str, list[Observation]] = defaultdict(list)
         self._all: list[Observation] = []
@@ -183,13 +186,14 @@ class Tap:
         while not self._commands.empty():
             bindings, applied = self._commands.get_nowait()
             for binding in bindings:
-                self._declare(channel, binding.queue, binding.exchange, binding.routing_key, binding.mirror)
+                self._declare(channel, binding.queue, binding.exchange, binding.routing_key,
+                              f"{PREFIX}.{self.instance}.{binding.mirror}")
                 self._mirrored[binding.mirror] = binding
             applied.set()
 
     def _declare(self, channel: BlockingChannel, stands_for: str, exchange: str, key: str,
                  name: str | None = None) -> None:
-        name = name or f"{PREFIX}.{CATCHER_EXCHANGE}"
+        name = name or f"{PREFIX}.{self.instance}.{CATCHER_EXCHANGE}"
         channel.queue_declare(name, durable=False, auto_delete=True, arguments={"x-expires": 600_000})
         channel.queue_bind(name, exchange, routing_key=key)
         channel.basic_consume(name, self._on_message(stands_for), auto_ack=True)
