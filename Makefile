@@ -6,12 +6,12 @@ STAMP  := $(VENV)/.installed
 OLD_VENV := .venv-celery5old
 OLD_STAMP := $(OLD_VENV)/.installed
 
-.PHONY: run test install services lint typecheck unit live clean
+.PHONY: run test install services browser report-screenshot lint typecheck unit live clean
 
 run: install services
 	$(BIN)/harness run --target reference
 
-test: install services $(OLD_STAMP) lint typecheck
+test: install services browser $(OLD_STAMP) lint typecheck
 	$(BIN)/pytest tests
 
 install: $(STAMP)
@@ -30,6 +30,19 @@ $(OLD_STAMP): tests/old-celery-requirements.txt
 
 services:
 	@scripts/ensure-services.sh
+
+# Headless Chromium from Debian's package, for the report's browser test: installed when missing and root,
+# otherwise the test is skipped with the reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium is missing; the browser test will be skipped. Install it: sudo apt-get install -y chromium" >&2; fi; }
+
+# docs/report.png, the README's picture of a report: a screenshot of reports/latest/report.html.
+report-screenshot: install browser
+	$(BIN)/python -m tests.browser reports/latest/report.html docs/report.png 2200
 
 lint: install
 	$(BIN)/ruff check .

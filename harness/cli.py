@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.config import BACKENDS, HarnessConfig, RunOptions, load_config, services_from_env
+from harness.config import BACKENDS, DEFAULT_TIME_SCALE, HarnessConfig, RunOptions, load_config, services_from_env
 from harness.errors import HarnessError
 from harness.redact import mask_url_passwords
 
@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook-url")
     run.add_argument("--target-python")
     run.add_argument("--task-bodies", default="stub", choices=("stub", "real"))
-    run.add_argument("--time-scale", type=float, default=1.0)
+    run.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
+                     help="compress retry countdowns in live checks (the declared policy is checked as declared)")
     run.add_argument("--quick", action="store_true")
     run.add_argument("--oauth-test", action="store_true")
     run.add_argument("--services", default="auto", choices=BACKENDS)
@@ -48,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--broker-url")
     doctor.add_argument("--management-url")
     doctor.add_argument("--database-url")
+    compare = sub.add_parser("compare", help="new and fixed findings and latency change between two runs")
+    compare.add_argument("old", type=Path, help="the baseline: a report.json or its run directory")
+    compare.add_argument("new", type=Path, help="the run to judge: a report.json or its run directory")
     return parser
 
 
@@ -85,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "doctor":
             return cmd_doctor(args)
+        if args.command == "compare":
+            from harness.compare import run_compare
+
+            return run_compare(args.old, args.new, sys.stdout)
         from harness.gate import run_gate
 
         return run_gate(config_from_args(args), list(args.pytest_args), dict(os.environ))

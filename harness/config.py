@@ -19,6 +19,7 @@ from harness.errors import ConfigError
 from harness.findings import Severity
 
 BACKENDS = ("auto", "docker", "local", "external")
+DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s countdown
 TASK_BODIES = ("stub", "real")
 
 
@@ -38,6 +39,13 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
+class PriorityPolicy:
+    webhook_max_wait_s: float
+    backlog: int
+    backlog_task_s: float
+
+
+@dataclass(frozen=True)
 class WebhookContract:
     path: str
     scheme: str
@@ -50,10 +58,15 @@ class Contract:
     exchange_type: str
     tasks: tuple[TaskRoute, ...]
     dlq_queue: str
+    max_deliveries: int
     retry: RetryPolicy
+    priority: PriorityPolicy
     webhook: WebhookContract
     slo_p99_ms: float
     fail_at: Severity
+
+    def priorities_of(self, queue: str) -> list[int]:
+        return [t.priority for t in self.tasks if t.queue == queue]
 
     def task(self, name: str) -> TaskRoute:
         for route in self.tasks:
@@ -83,7 +96,7 @@ class RunOptions:
     webhook_url: str | None = None
     target_python: str | None = None
     task_bodies: str = "stub"
-    time_scale: float = 1.0
+    time_scale: float = DEFAULT_TIME_SCALE
     quick: bool = False
     oauth_test: bool = False
     report_dir: Path = Path("reports")
@@ -183,8 +196,11 @@ def _contract_from(raw: dict[str, Any]) -> Contract:
             tasks=tuple(TaskRoute(t["name"], t["queue"], t["routing_key"], int(t["priority"]))
                         for t in raw["tasks"]),
             dlq_queue=raw["dlq"]["queue"],
+            max_deliveries=int(raw["dlq"]["max_deliveries"]),
             retry=RetryPolicy(raw["retry"]["task"], int(raw["retry"]["max_retries"]),
                               float(raw["retry"]["countdown_s"])),
+            priority=PriorityPolicy(float(raw["priority"]["webhook_max_wait_s"]), int(raw["priority"]["backlog"]),
+                                    float(raw["priority"]["backlog_task_s"])),
             webhook=WebhookContract(raw["webhook"]["path"], raw["webhook"]["scheme"],
                                     raw["webhook"]["signature_header"]),
             slo_p99_ms=float(raw["latency"]["slo_p99_ms"]),

@@ -74,3 +74,39 @@ class CheckSkipped(Exception):
 
 class WebhookRejected(CheckFailed):
     """The target's webhook refused a correctly signed delivery."""
+
+
+class TopologyMismatch(CheckFailed):
+    """A contract queue or exchange is missing, or declared with the wrong properties."""
+
+
+class PriorityIgnored(CheckFailed):
+    """Message priorities do not change the order in which work is done."""
+
+
+class RetryPolicyMismatch(CheckFailed):
+    """A task retries a different number of times, or at a different pace, than the contract says."""
+
+
+class DeadLetterMissing(CheckFailed):
+    """A task that failed for good left no (or a wrong) record in the dead-letter queue."""
+
+
+class PoisonMessageLoops(CheckFailed):
+    """A message that crashes its worker is delivered again and again, without bound."""
+
+
+class ResultMissing(CheckFailed):
+    """Work was enqueued or done, yet the result backend has no row for it."""
+
+
+class WorkLost(CheckFailed):
+    """A task interrupted by a lost worker was not run again."""
+
+
+class UnsafePublishing(CheckFailed):
+    """A publish can be lost without the publisher knowing."""
+
+
+class OrphanQueue(CheckFailed):
+    """Messages pile up in a queue that no worker consumes."""

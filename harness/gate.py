@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,13 @@ import pytest
 import scenarios
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+from harness.load.phase import add_load_phase
+from harness.probes.sampler import BrokerStats, Sampler
+from harness.progress import Progress, make_progress
+from harness.progress_plugin import ProgressPlugin
 from harness.pytest_plugin import PresetSession
 from harness.report import RunReport, write_run
-from harness.session import new_run_id, open_session
+from harness.session import Session, new_run_id, open_session
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
 SCENARIOS = Path(scenarios.__file__).resolve().parent
@@ -32,13 +37,58 @@ def run_gate(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str
     run_id = new_run_id()
     run_dir = config.run.report_dir / run_id
     report = RunReport(config.run.target, config.contract.fail_at, config.contract.slo_p99_ms, run_id)
-    with open_session(config, Path.cwd(), inherited_env, run_id, run_dir / "logs") as session:
-        report.services, report.target_runtime = session.describe()
-        print(f"harness: services {session.services.backend}, target {session.spec.name}, run {run_id}",
-              flush=True)
-        code = pytest.main(pytest_args(config, extra), plugins=[PresetSession(config, session, report)])
-        write_run(report, run_dir, session.redactor)
-    return exit_code(int(code), report, run_dir)
+    with make_progress(inherited_env) as progress:
+        progress.phase("services", f"run {run_id}: starting {config.services.backend} services, "
+                                   f"then target {config.run.target}")
+        with open_session(config, Path.cwd(), inherited_env, run_id, run_dir / "logs") as session:
+            progress.redact = session.redactor
+            report.services, report.target_runtime = session.describe()
+            progress.line(f"services {session.services.backend}, target {session.spec.name}, run {run_id}")
+            progress.phase("checks", "collecting the scenario suites")
+            code = run_checks(config, extra, session, report, progress)
+            run_load(session, report, run_dir, progress)
+            write_run(report, run_dir, session.redactor)
+        summarize(report, progress)
+    return exit_code(code, report, run_dir)
+
+
+def run_checks(config: HarnessConfig, extra: list[str], session: Session, report: RunReport,
+               progress: Progress) -> int:
+    """The scenario suites under pytest, with the broker sampled into ``report.timeline`` meanwhile."""
+    plugins = [PresetSession(config, session, report), ProgressPlugin(progress, report)]
+    with sampling(session, progress) as sampler:
+        code = pytest.main(pytest_args(config, extra), plugins=plugins)
+    report.timeline = sampler.samples()
+    return int(code)
+
+
+def run_load(session: Session, report: RunReport, run_dir: Path, progress: Progress) -> None:
+    """The load phase (``harness.load.phase``): Locust against the target, the broker sampled meanwhile."""
+    progress.phase("load", "webhook-to-queue latency under load (Locust, open model)")
+    with sampling(session, progress) as sampler:
+        add_load_phase(report, session, run_dir, SCENARIOS / "locust_webhook.py", progress.load)
+    report.timeline = [*report.timeline, *sampler.samples()]
+
+
+@contextmanager
+def sampling(session: Session, progress: Progress) -> Iterator[Sampler]:
+    """Queue depths, rates, connections, consumers and memory of the run's vhost, about once a second."""
+    broker = session.services.broker
+    api = BrokerStats(broker.management_url, broker.user, broker.password, timeout_s=3)
+    try:
+        with Sampler(api, session.vhost, interval_s=1.0, on_sample=progress.broker) as sampler:
+            yield sampler
+    finally:
+        api.close()
+
+
+def summarize(report: RunReport, progress: Progress) -> None:
+    counts = ", ".join(f"{n} {s}" for s in ("passed", "failed", "error", "skipped")
+                       if (n := sum(c.status == s for c in report.checks)))
+    progress.phase("verdict", f"{report.verdict}: {len(report.checks)} checks ({counts}), "
+                              f"{len(report.findings)} findings")
+    for finding in sorted(report.findings, key=lambda f: -f.severity):
+        progress.line(f"    [{finding.severity}] {finding.subject}: {finding.title}")
 
 
 def exit_code(pytest_code: int, report: RunReport, run_dir: Path) -> int:

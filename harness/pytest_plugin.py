@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.config import HarnessConfig, RunOptions, load_config, services_from_env
+from harness.config import DEFAULT_TIME_SCALE, HarnessConfig, RunOptions, load_config, services_from_env
 from harness.errors import HarnessError
 from harness.findings import CheckFailed, CheckSkipped
 from harness.redact import Redactor
@@ -37,7 +37,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--webhook-url", default=None, help="an already running webhook base URL")
     group.addoption("--target-python", default=None, help="interpreter that runs the target's processes")
     group.addoption("--task-bodies", default="stub", choices=("stub", "real"))
-    group.addoption("--time-scale", type=float, default=1.0, help="compress retry countdowns by this factor")
+    group.addoption("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
+                    help="compress retry countdowns in live checks by this factor")
     group.addoption("--services", default="auto", choices=("auto", "docker", "local", "external"))
     group.addoption("--quick", action="store_true", help="smoke subset, under a minute")
     group.addoption("--oauth-test", action="store_true", help="add the OAuth suite")
@@ -86,9 +87,19 @@ def _stash(config: pytest.Config, harness_config: HarnessConfig, run_report: Run
     config.stash[REPORT_KEY] = run_report
     config.stash[REDACTOR_KEY] = Redactor()
     config.pluginmanager.import_plugin("fixtures.session")
+    config.pluginmanager.import_plugin("fixtures.runs")
+
+
+SUITE_ORDER = ("routing", "topology", "priority", "retries", "dead_letters", "acks", "results")
+
+
+def _suite_rank(item: pytest.Item) -> int:
+    suite = Path(str(item.fspath)).stem.removeprefix("test_")
+    return SUITE_ORDER.index(suite) if suite in SUITE_ORDER else len(SUITE_ORDER)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_suite_rank)  # results are judged last, after every other suite published its work
     run = config.stash[CONFIG_KEY].run
     if run.quick:
         kept = [i for i in items if i.get_closest_marker("quick") or not _is_check(i)]
@@ -169,7 +180,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrize ``contract_task`` over the contract's tasks, so subjects are task names."""
+    """Parametrize ``contract_task`` and ``contract_queue`` from the contract, so subjects are names."""
+    contract = metafunc.config.stash[CONFIG_KEY].contract
     if "contract_task" in metafunc.fixturenames:
-        names = [t.name for t in metafunc.config.stash[CONFIG_KEY].contract.tasks]
+        names = [t.name for t in contract.tasks]
         metafunc.parametrize("contract_task", names, ids=names)
+    if "contract_queue" in metafunc.fixturenames:
+        queues = list(contract.work_queues)  # the DLQ has its own check
+        metafunc.parametrize("contract_queue", queues, ids=queues)

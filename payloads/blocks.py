@@ -71,6 +71,4 @@ def blocks(size: int = BLOCK_BYTES) -> st.SearchStrategy[Unpacker]:
 
 def built_from_blocks(build: Callable[[Unpacker], T]) -> st.SearchStrategy[T]:
     """A strategy applying ``build`` to a fresh block per example."""
-    return st.binary(min_size=BLOCK_BYTES, max_size=BLOCK_BYTES).map(
-        lambda raw: build(Unpacker.from_bytes(raw))
-    )
+    return st.binary(min_size=BLOCK_BYTES, max_size=BLOCK_BYTES).map(lambda raw: build(Unpacker.from_bytes(raw)))

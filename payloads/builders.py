@@ -25,15 +25,20 @@ from payloads.models import (
     GroupInfo,
     ItemRemovalEvent,
     MondayEventBase,
+    MondayWebhook,
     MovePulseIntoGroupEvent,
     NameValue,
     RestorePulseEvent,
     RestoreState,
     UpdateNameEvent,
+    WebhookModel,
 )
 from payloads.pools import content_pools
 
 __all__ = [
+    "MONDAY_BUILDERS",
+    "SUBITEM_BUILDERS",
+    "any_body",
     "archive_pulse",
     "challenge",
     "column_change",
@@ -51,7 +56,6 @@ __all__ = [
 
 Fields = dict[str, Any]
 _RETRY_STATES: tuple[bool | None, ...] = (None, False, False, True)
-_MARKER_KEYS = ("fail", "hang_s", "crash", "attempts")
 
 
 def common_fields(u: Unpacker) -> Fields:
@@ -92,9 +96,15 @@ def _column_values(u: Unpacker) -> dict[str, Any]:
 
 
 def _creation(u: Unpacker, subitem: bool) -> Fields:
-    return {**item_fields(u, subitem), "pulse_name": r.title(u), "group_id": r.group_id(u),
-            "group_name": r.group_title(u), "group_color": r.colour(u), "is_top_group": u.chance(2),
-            "column_values": _column_values(u)}
+    return {
+        **item_fields(u, subitem),
+        "pulse_name": r.title(u),
+        "group_id": r.group_id(u),
+        "group_name": r.group_title(u),
+        "group_color": r.colour(u),
+        "is_top_group": u.chance(2),
+        "column_values": _column_values(u),
+    }
 
 
 def create_pulse(u: Unpacker) -> CreatePulseEvent:
@@ -120,22 +130,25 @@ def _name(u: Unpacker) -> NameValue:
 def update_name(u: Unpacker, subitem: bool = False) -> UpdateNameEvent:
     """``update_name`` with the previous name (absent one time in four)."""
     previous = None if u.chance(4) else _name(u)
-    return UpdateNameEvent(**item_fields(u, subitem), group_id=r.group_id(u), value=_name(u),
-                           previous_value=previous)
+    return UpdateNameEvent(**item_fields(u, subitem), group_id=r.group_id(u), value=_name(u), previous_value=previous)
 
 
 def create_update(u: Unpacker, subitem: bool = False) -> CreateUpdateEvent:
     """``create_update``: an HTML ``body`` and the matching ``textBody``."""
     text = r.comment(u)
-    return CreateUpdateEvent(**item_fields(u, subitem), body=f"<p>{html.escape(text)}</p>", text_body=text,
-                             update_id=r.item_id(u), reply_id=u.maybe(r.item_id, one_in=3))
+    return CreateUpdateEvent(
+        **item_fields(u, subitem),
+        body=f"<p>{html.escape(text)}</p>",
+        text_body=text,
+        update_id=r.item_id(u),
+        reply_id=u.maybe(r.item_id, one_in=3),
+    )
 
 
 def _removal(u: Unpacker, subitem: bool) -> Fields:
     fields = {**common_fields(u), "item_id": r.item_id(u), "item_name": r.title(u)}
     if subitem:
-        fields |= {"pulse_id": fields["item_id"], "parent_item_id": r.item_id(u),
-                   "parent_board_id": r.board_id(u)}
+        fields |= {"pulse_id": fields["item_id"], "parent_item_id": r.item_id(u), "parent_board_id": r.board_id(u)}
     return fields
 
 
@@ -151,20 +164,24 @@ def delete_pulse(u: Unpacker, subitem: bool = False) -> ItemRemovalEvent:
 
 def restore_pulse(u: Unpacker) -> ItemRemovalEvent:
     """``restore_pulse``: state 2 (archived) back to 1 (active)."""
-    return RestorePulseEvent(**_removal(u, False), value=RestoreState(state=1, is_undo=u.chance(2)),
-                             previous_value=RestoreState(state=2))
+    return RestorePulseEvent(
+        **_removal(u, False), value=RestoreState(state=1, is_undo=u.chance(2)), previous_value=RestoreState(state=2)
+    )
 
 
 def move_pulse_into_group(u: Unpacker) -> MovePulseIntoGroupEvent:
     """``move_pulse_into_group`` with the destination group's description."""
     dest = r.group_id(u)
     group = GroupInfo(id=dest, title=r.group_title(u), color=r.colour(u), is_top_group=u.chance(2))
-    return MovePulseIntoGroupEvent(**item_fields(u, False), source_group_id=r.group_id(u),
-                                   dest_group_id=dest, dest_group=group)
+    return MovePulseIntoGroupEvent(
+        **item_fields(u, False), source_group_id=r.group_id(u), dest_group_id=dest, dest_group=group
+    )
 
 
-def _marker(u: Unpacker) -> dict[str, int]:
-    return {u.choice(_MARKER_KEYS): u.below(6) for _ in range(u.between(1, 2))}
+def _marker(u: Unpacker) -> dict[str, Any]:
+    """An inert ``__harness__`` marker: it round-trips but asks worker probes for nothing
+    (the probes act only on ``fail``, ``hang`` and ``kill``)."""
+    return {"seq": u.below(1_000_000), "note": u.choice(["generated", "généré", ""])}
 
 
 def _document_trigger(u: Unpacker) -> str | None:
@@ -198,3 +215,27 @@ SUBITEM_BUILDERS: tuple[Callable[[Unpacker], MondayEventBase], ...] = (
     lambda u: archive_pulse(u, subitem=True),
     lambda u: delete_pulse(u, subitem=True),
 )
+"""Every subitem variant."""
+
+MONDAY_BUILDERS: tuple[Callable[[Unpacker], MondayEventBase], ...] = (
+    create_pulse,
+    column_change,
+    update_name,
+    create_update,
+    archive_pulse,
+    delete_pulse,
+    restore_pulse,
+    move_pulse_into_group,
+    *SUBITEM_BUILDERS,
+)
+"""Every native event variant, top-level and subitem."""
+
+
+def any_body(u: Unpacker) -> WebhookModel:
+    """Any body: a challenge (1 in 8), a document-flavour body (1 in 8) or a native event."""
+    kind = u.below(8)
+    if kind == 0:
+        return challenge(u)
+    if kind == 1:
+        return document(u)
+    return MondayWebhook.model_validate({"event": u.choice(MONDAY_BUILDERS)(u)})

@@ -65,29 +65,37 @@ def _column(u: Unpacker, ids: list[str], titles: list[str]) -> Fields:
 def status_change(u: Unpacker, common: Fields) -> StatusChangeEvent:
     """A status (``color``) column change; the previous value may be null."""
     column = _column(u, ["status", "status_mkmwnxnk"], ["Status", "Statut"])
-    return StatusChangeEvent(**common, **column, column_type="color", value=status_value(u),
-                             previous_value=u.maybe(status_value))
+    return StatusChangeEvent(
+        **common, **column, column_type="color", value=status_value(u), previous_value=u.maybe(status_value)
+    )
 
 
 def date_change(u: Unpacker, common: Fields) -> DateChangeEvent:
     """A date column change."""
     column = _column(u, ["date4", "date0"], ["Date", "Échéance"])
-    return DateChangeEvent(**common, **column, column_type="date", value=date_value(u),
-                           previous_value=u.maybe(date_value))
+    return DateChangeEvent(
+        **common, **column, column_type="date", value=date_value(u), previous_value=u.maybe(date_value)
+    )
 
 
 def text_change(u: Unpacker, common: Fields) -> TextChangeEvent:
     """A text column change."""
     column = _column(u, ["text", "text_mkmw91z2"], ["Repository", "Branch", "Description"])
-    return TextChangeEvent(**common, **column, column_type="text", value=text_value(u),
-                           previous_value=u.maybe(text_value))
+    return TextChangeEvent(
+        **common, **column, column_type="text", value=text_value(u), previous_value=u.maybe(text_value)
+    )
 
 
 def person_change(u: Unpacker, common: Fields) -> GenericColumnChangeEvent:
     """A people column change: a column type without a dedicated model."""
     column = _column(u, ["person"], ["Person"])
-    return GenericColumnChangeEvent(**common, **column, column_type="multiple-person",
-                                    value=person_value(u), previous_value={} if u.chance(2) else None)
+    return GenericColumnChangeEvent(
+        **common,
+        **column,
+        column_type="multiple-person",
+        value=person_value(u),
+        previous_value={} if u.chance(2) else None,
+    )
 
 
 COLUMN_BUILDERS: tuple[Callable[[Unpacker, Fields], ColumnChangeEvent], ...] = (

@@ -18,9 +18,7 @@ PROFILES = ("ci", "thorough")
 
 def register_profiles() -> None:
     """Register the ``ci`` and ``thorough`` profiles (idempotent)."""
-    settings.register_profile(
-        "ci", derandomize=True, database=None, print_blob=True, deadline=None
-    )
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True, deadline=None)
     settings.register_profile(
         "thorough",
         max_examples=10_000,

@@ -114,8 +114,14 @@ def verify_jwt(token: str, secret: str, *, aud: str, leeway_s: float = 0.0) -> b
         return False
     raw = token.removeprefix("Bearer ").strip()
     try:
-        jwt.decode(raw, _key(secret), algorithms=["HS256"], audience=aud, leeway=leeway_s,
-                   options={"require": _REQUIRED_CLAIMS})
+        jwt.decode(
+            raw,
+            _key(secret),
+            algorithms=["HS256"],
+            audience=aud,
+            leeway=leeway_s,
+            options={"require": _REQUIRED_CLAIMS},
+        )
     except (jwt.PyJWTError, SigningError):
         return False
     return True

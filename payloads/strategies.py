@@ -153,36 +153,16 @@ def document_events() -> st.SearchStrategy[DocumentWebhook]:
     return built_from_blocks(b.document)
 
 
-_MONDAY_BUILDERS: tuple[EventBuilder, ...] = (
-    b.create_pulse,
-    b.column_change,
-    b.update_name,
-    b.create_update,
-    b.archive_pulse,
-    b.delete_pulse,
-    b.restore_pulse,
-    b.move_pulse_into_group,
-    *b.SUBITEM_BUILDERS,
-)
-
-
 @functools.cache
 def monday_events() -> st.SearchStrategy[MondayWebhook]:
     """Any native Monday event, top-level item or subitem."""
-    return _monday(_one_of(_MONDAY_BUILDERS))
-
-
-def _any(u: Unpacker) -> WebhookModel:
-    kind = u.below(8)
-    if kind == 0:
-        return b.challenge(u)
-    return b.document(u) if kind == 1 else _wrap(u.choice(_MONDAY_BUILDERS)(u))
+    return _monday(_one_of(b.MONDAY_BUILDERS))
 
 
 @functools.cache
 def any_event() -> st.SearchStrategy[WebhookModel]:
     """Any body the endpoint can receive: challenge, native event or document flavour."""
-    return built_from_blocks(_any)
+    return built_from_blocks(b.any_body)
 
 
 def event_strategies() -> Mapping[str, st.SearchStrategy[Any]]:

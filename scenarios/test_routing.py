@@ -20,3 +20,8 @@ def test_route_reaches_queue(harness_session: Session, contract_task: str) -> No
 @pytest.mark.check("routing.webhook_enqueues_to_queue", subject="POST /webhook/monday")
 def test_webhook_enqueues_to_queue(harness_session: Session) -> None:
     webhook.webhook_enqueues_to_queue(harness_session)
+
+
+@pytest.mark.check("routing.publish_is_loss_safe", subject="ai_agent")
+def test_publish_is_loss_safe(harness_session: Session) -> None:
+    routing.publish_is_loss_safe(harness_session)

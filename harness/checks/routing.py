@@ -14,6 +14,7 @@ from harness.findings import (
     RouteReachesWrongQueue,
     Severity,
     TaskNotRouted,
+    UnsafePublishing,
 )
 from harness.probes.tap import UNROUTABLE, Observation
 from harness.session import Session
@@ -142,3 +143,22 @@ def queue_depths(session: Session) -> str:
     depths = [f"{q['name']}={q.get('messages', 0)}" for q in session.api.queues(session.vhost)
               if not q["name"].startswith("harness.") and ".pidbox" not in q["name"]]
     return ", ".join(depths) or "no queues"
+
+
+SAFE = "routing.publish_is_loss_safe"
+
+
+def publish_is_loss_safe(session: Session) -> None:
+    """Publishing cannot lose a message silently: confirms, plus an alternate exchange (kombu never sets
+    the mandatory flag, so an alternate exchange is the only way an unroutable message is kept)."""
+    conf = session.target.description.get("conf", {})
+    confirms = bool((conf.get("broker_transport_options") or {}).get("confirm_publish"))
+    exchange = session.api.exchange(session.vhost, session.config.contract.exchange) or {}
+    alternate = (exchange.get("arguments") or {}).get("alternate-exchange")
+    if not confirms or not alternate:
+        raise UnsafePublishing(Finding(
+            SAFE, session.config.contract.exchange, Severity.HIGH, "a publish can be lost without anyone knowing",
+            "broker_transport_options={'confirm_publish': True} and an alternate-exchange on the exchange",
+            f"publisher confirms {'on' if confirms else 'off'}; alternate exchange {alternate or 'none'}: an "
+            "unroutable or unconfirmed message disappears while .delay() returns normally",
+            harness_line(session.spec.name, SAFE)))

@@ -45,6 +45,10 @@ class ExecutionLog:
     def ready_count(self) -> int:
         return sum(1 for e in self.refresh() if e.get("event") == "ready")
 
+    def completed(self, task_id: str) -> bool:
+        """Whether a run of ``task_id`` returned from its body (recorded by the probe)."""
+        return any(e.get("event") == "done" and e.get("id") == task_id for e in self.refresh())
+
     def executions(self, task_id: str | None = None) -> list[Execution]:
         found = [_execution(e) for e in self.refresh() if e.get("event") == "task"]
         return [x for x in found if task_id is None or x.id == task_id]

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import io
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy
 
 from harness.services.base import Database
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles the plain data Celery stores (dicts, lists, strings); refuses any class."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name}")
+
+
+def decode_result(raw: bytes | None) -> Any:
+    if raw is None:
+        return None
+    try:
+        return _PlainUnpickler(io.BytesIO(raw)).load()
+    except (pickle.UnpicklingError, EOFError, ValueError) as exc:
+        return f"<undecodable result: {exc}>"
+
+
 @dataclass(frozen=True)
 class TaskRow:
     task_id: str
     status: str
-    date_done: object
+    result: Any
+    traceback: str | None
 
 
 class ResultBackend:
@@ -30,10 +50,10 @@ class ResultBackend:
         ids = list(task_ids)
         if not ids or not self._table_exists():
             return {}
-        query = sqlalchemy.text("SELECT task_id, status, date_done FROM celery_taskmeta "
+        query = sqlalchemy.text("SELECT task_id, status, result, traceback FROM celery_taskmeta "
                                 "WHERE task_id = ANY(:ids)")
         with self._engine.connect() as conn:
-            return {r.task_id: TaskRow(r.task_id, r.status, r.date_done)
+            return {r.task_id: TaskRow(r.task_id, r.status, decode_result(r.result), r.traceback)
                     for r in conn.execute(query, {"ids": ids})}
 
     def _table_exists(self) -> bool:

@@ -35,6 +35,11 @@ class Binding:
     exchange: str
     routing_key: str
     queue: str
+    stands_for: str = ""  # what a copy means: the queue, or UNROUTABLE for a target's alternate exchange
+
+    @property
+    def meaning(self) -> str:
+        return self.stands_for or self.queue
 
     @property
     def mirror(self) -> str:
@@ -83,14 +88,17 @@ def install_catcher(api: Management, vhost: str) -> None:
 
 def target_bindings(api: Management, vhost: str) -> list[Binding]:
     """Every exchange-to-queue binding the target declared in the run's vhost."""
+    exchanges = api.exchanges(vhost)
+    alternates = {(e.get("arguments") or {}).get("alternate-exchange") for e in exchanges}
     found = []
-    for exchange in api.exchanges(vhost):
+    for exchange in exchanges:
         name = exchange["name"]
         if not name or name.startswith(("amq.", "harness.")):
             continue
+        meaning = UNROUTABLE if name in alternates else ""
         for b in api.bindings_from(vhost, name):
             if b.get("destination_type") == "queue" and not b["destination"].startswith(PREFIX):
-                found.append(Binding(name, b["routing_key"], b["destination"]))
+                found.append(Binding(name, b["routing_key"], b["destination"], meaning))
     return found
 
 
@@ -186,7 +194,7 @@ class Tap:
         while not self._commands.empty():
             bindings, applied = self._commands.get_nowait()
             for binding in bindings:
-                self._declare(channel, binding.queue, binding.exchange, binding.routing_key,
+                self._declare(channel, binding.meaning, binding.exchange, binding.routing_key,
                               f"{PREFIX}.{self.instance}.{binding.mirror}")
                 self._mirrored[binding.mirror] = binding
             applied.set()

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from harness.report.html import write_html
 from harness.report.json_report import write_json
 from harness.report.junit import write_junit
 from harness.report.model import CheckRecord, RunReport
@@ -18,6 +19,7 @@ def write_run(report: RunReport, run_dir: Path, redact: Callable[[str], str]) ->
     run_dir.mkdir(parents=True, exist_ok=True)
     write_json(report, run_dir / "report.json", redact)
     write_junit(report, run_dir / "junit.xml", redact)
+    write_html(report, run_dir / "report.html", redact)
     _point_latest(run_dir)
     return run_dir / "report.json"
 

@@ -1,4 +1,29 @@
-"""The run report: checks, findings, latency and services, with the gate's verdict."""
+"""The run report: checks, findings, latency and services, with the gate's verdict.
+
+Sections filled by phases other than the checks, and the shapes the report writers expect. Every
+section may be absent (``None`` or empty); the HTML report then says which phase did not run.
+Times on a chart's x axis are unix epoch seconds (floats) unless a key says ``_s`` relative.
+
+``latency`` (the load phase; DESIGN.md's stable keys first, then optional extras)::
+
+    {"webhook_to_queue_us": {"count", "p50", "p95", "p99", "max"},
+     "floor_publish_to_queue_us": {"p50", "p99"}, "rate_rps": float, "slo_p99_ms": float,
+     "hdr": "<base64 HdrHistogram>" | ["<base64>", ...],   # optional, merged; µs values
+     "histogram": [[value_us, count], ...],                  # optional; used when "hdr" is absent
+     "series": [[t, p50_us, p99_us], ...]}                   # optional; t epoch s, or s since load start
+
+``timeline`` (the management-API sampler, ``harness.probes.sampler``; one dict per ~1 s sample)::
+
+    {"t": epoch_s, "queues": {name: {"messages", "ready", "unacked", "consumers",
+                                     "publish_rps", "deliver_rps"}},
+     "connections": int, "consumers": int, "memory_bytes": int | None,
+     "publish_rps": float, "deliver_rps": float, "ack_rps": float}
+
+``reliability`` (a fault phase: the message ledger and what was done to the system, and when)::
+
+    {"ledger": {"published": int, "delivered": int, "lost": int, "duplicated": int, ...},
+     "faults": [{"t": epoch_s, "end": epoch_s | None, "kind": "kill_worker", "detail": "..."}]}
+"""
 
 from __future__ import annotations
 
@@ -44,6 +69,8 @@ class RunReport:
     services: dict[str, str] = field(default_factory=dict)
     latency: dict[str, Any] | None = None
     target_runtime: dict[str, str] = field(default_factory=dict)
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    reliability: dict[str, Any] | None = None
 
     def add(self, record: CheckRecord, findings: tuple[Finding, ...] = ()) -> None:
         self.checks.append(record)
@@ -68,4 +95,7 @@ class RunReport:
             "latency": self.latency or empty_latency(self.slo_p99_ms),
             "services": dict(self.services),
             "target_runtime": dict(self.target_runtime),
+            "fail_at": str(self.fail_at),
+            "timeline": list(self.timeline),
+            "reliability": self.reliability,
         }

@@ -67,9 +67,31 @@ def trigger_of(args, kwargs):
     return None
 
 
-def act_on(marker, retries):
-    """Do what the marker asks: fail (always, or for the first N attempts), hang, or die."""
-    if marker.get("kill"):
+def kills_so_far(task_id):
+    """How many times a probe already killed its process for ``task_id`` (kept beside the probe log)."""
+    path = os.environ.get("HARNESS_PROBE_LOG", "") + ".kills." + str(task_id)
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def note_kill(task_id):
+    with open(os.environ.get("HARNESS_PROBE_LOG", "") + ".kills." + str(task_id), "ab") as handle:
+        handle.write(b"k")
+
+
+def should_kill(kill, task_id):
+    """``kill: true`` always kills; ``kill: N`` kills the first N deliveries, so a loop stays bounded."""
+    if kill is True:
+        return True
+    return isinstance(kill, int) and kills_so_far(task_id) < kill
+
+
+def act_on(marker, retries, task_id=None):
+    """Do what the marker asks: die, hang, or fail (always, or for the first N attempts)."""
+    if marker.get("kill") and should_kill(marker["kill"], task_id):
+        note_kill(task_id)
         os.kill(os.getpid(), signal.SIGKILL)
     if marker.get("hang"):
         time.sleep(float(marker["hang"]))
@@ -86,10 +108,13 @@ def make_probe(task, original, stub):
                routing_key=info.get("routing_key"), exchange=info.get("exchange"),
                priority=info.get("priority"), redelivered=info.get("redelivered"),
                trigger=trigger_of(args, kwargs))
-        if not stub:
-            return original(*args, **kwargs)
-        act_on(find_marker(args, kwargs), request.retries)
-        return {"probe": task.name, "attempt": request.retries + 1}
+        if stub:
+            act_on(find_marker(args, kwargs), request.retries, request.id)
+            result = {"probe": task.name, "attempt": request.retries + 1}
+        else:
+            result = original(*args, **kwargs)
+        record("done", task=task.name, id=request.id, retries=request.retries)
+        return result
     return probe
 
 
@@ -217,6 +242,21 @@ def cmd_worker(opts):
     app.worker_main(argv=argv)
 
 
+def publish(app, request):
+    result = app.tasks[request["task"]].apply_async(
+        tuple(request.get("args", ())), dict(request.get("kwargs", {})), **request.get("options", {}))
+    return {"id": result.id}
+
+
+def control(app, request):
+    """Worker remote control through the target's app: cancel_consumer, add_consumer, ping."""
+    command = request["control"]
+    if command not in ("cancel_consumer", "add_consumer", "ping"):
+        return {"error": "unsupported control command " + command}
+    replies = getattr(app.control, command)(*request.get("args", []), reply=True, timeout=5)
+    return {"replies": replies}
+
+
 def cmd_publish(opts):
     _module, app = load_app(opts.app)
     app.loader.import_default_modules()
@@ -225,9 +265,7 @@ def cmd_publish(opts):
             continue
         request = json.loads(line)
         try:
-            result = app.tasks[request["task"]].apply_async(
-                tuple(request.get("args", ())), dict(request.get("kwargs", {})), **request.get("options", {}))
-            reply = {"id": result.id}
+            reply = control(app, request) if "control" in request else publish(app, request)
         except Exception as exc:  # reported to the harness, which turns it into a finding
             reply = {"error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(reply) + "\n")

@@ -6,7 +6,7 @@ import json
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,13 @@ class RunningTarget:
     publisher: processes.Publisher
     env: dict[str, str]
     workdir: Path
+    published: list[tuple[str, str]] = field(default_factory=list)  # (task id, task name) sent by the harness
 
     def publish(self, task: str, *args: Any, **options: Any) -> dict[str, Any]:
-        return self.publisher.publish(task, args, None, **options)
+        reply = self.publisher.publish(task, args, None, **options)
+        if "id" in reply:
+            self.published.append((str(reply["id"]), task))
+        return reply
 
 
 def prepare_env(spec: TargetSpec, services: Services, secrets: RunSecrets, run_id: str, workdir: Path,

@@ -93,8 +93,14 @@ class Publisher:
     def publish(self, task: str, args: Sequence[Any] = (), kwargs: Mapping[str, Any] | None = None,
                 **options: Any) -> dict[str, Any]:
         """Publish one task; returns ``{"id": ...}`` or ``{"error": ...}``."""
+        return self._ask({"task": task, "args": list(args), "kwargs": dict(kwargs or {}), "options": options})
+
+    def control(self, command: str, *args: Any) -> dict[str, Any]:
+        """Celery remote control through the target's app (``cancel_consumer``, ``add_consumer``)."""
+        return self._ask({"control": command, "args": list(args)})
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        request = {"task": task, "args": list(args), "kwargs": dict(kwargs or {}), "options": options}
         self._proc.stdin.write(json.dumps(request) + "\n")
         self._proc.stdin.flush()
         line = self._proc.stdout.readline()

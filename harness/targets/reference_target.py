@@ -4,8 +4,12 @@ Differences from the document, each one a finding the harness reports against ``
 - queue bindings use ``#`` so multi-word routing keys (``ai.generate.code``) reach their queue;
 - every queue is durable and declared with ``x-max-priority`` so route priorities take effect;
 - ``send_to_dead_letter_queue`` has a route to ``dlq``; failures reach it from ``on_failure``, which
-  also runs for failures raised outside the task body;
-- publisher confirms, prefetch 1 with late acks, no silently created queues, extended results;
+  also runs for failures raised outside the task body, and every queue (the DLQ included) is
+  declared when the worker starts, so the first dead letter has somewhere to go;
+- a message whose delivery keeps killing its worker is parked in the DLQ after a few deliveries
+  (classic queues count no redeliveries, so the count is kept in PostgreSQL);
+- publisher confirms plus an alternate exchange, so nothing published is lost silently;
+- prefetch 1 with late acks, no silently created queues, extended results;
 - the webhook checks content type and body size before reading, verifies the signature over the raw
   bytes, answers 400 to bad JSON, and does not enqueue a delivery twice (idempotent on triggerUuid).
 """
@@ -17,14 +21,18 @@ import os
 import uuid
 from collections import OrderedDict
 
+import sqlalchemy
 from celery import Celery, Task
+from celery.signals import worker_ready
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from kombu import Exchange, Queue
 
-EXCHANGE = Exchange("ai_agent", type="topic", durable=True)
+UNROUTABLE = Exchange("ai_agent.unroutable", type="fanout", durable=True)
+EXCHANGE = Exchange("ai_agent", type="topic", durable=True, arguments={"alternate-exchange": UNROUTABLE.name})
 MAX_PRIORITY = {"x-max-priority": 10}
+MAX_DELIVERIES = 3
 
 
 def _queue(name, binding):
@@ -52,6 +60,7 @@ class Settings:
         _queue("ai_generation", "ai.#"),
         _queue("tests", "test.#"),
         _queue("dlq", "dead_letter.#"),
+        Queue("unroutable", UNROUTABLE, routing_key="", durable=True),
     ]
     CELERY_TASK_DEFAULT_EXCHANGE = "ai_agent"
     CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"
@@ -73,8 +82,46 @@ celery_app.config_from_object(Settings, namespace="CELERY")
 worker_args = ["--queues=webhooks,workflows,ai_generation,tests", "--prefetch-multiplier=1"]
 
 
+@worker_ready.connect
+def declare_every_queue(sender, **_):
+    """Declare the DLQ and the unroutable queue too, though this worker consumes neither."""
+    with sender.app.connection_for_write() as connection:
+        for queue in sender.app.conf.task_queues:
+            queue(connection.default_channel).declare()
+
+
+class PoisonMessage(Exception):
+    """The same delivery killed its worker too many times; it is parked instead of run again."""
+
+
+_engine = None
+COUNT_START = sqlalchemy.text(
+    "INSERT INTO task_deliveries (attempt, starts) VALUES (:attempt, 1) "
+    "ON CONFLICT (attempt) DO UPDATE SET starts = task_deliveries.starts + 1 RETURNING starts")
+
+
+def _count_start(attempt):
+    """How many times this attempt has started, this one included (survives worker crashes)."""
+    global _engine
+    if _engine is None:
+        _engine = sqlalchemy.create_engine(os.environ["CELERY_RESULT_BACKEND"].replace("db+", "", 1))
+        with _engine.begin() as conn:
+            conn.execute(sqlalchemy.text(
+                "CREATE TABLE IF NOT EXISTS task_deliveries (attempt text PRIMARY KEY, starts int NOT NULL)"))
+    with _engine.begin() as conn:
+        return conn.execute(COUNT_START, {"attempt": attempt}).scalar()
+
+
 class DeadLettering(Task):
-    """Sends the final failure of a task to the dead-letter queue."""
+    """Parks poison messages, and sends the final failure of a task to the dead-letter queue."""
+
+    def __call__(self, *args, **kwargs):
+        request = self.request
+        if request.id and not request.is_eager:
+            starts = _count_start(f"{request.id}:{request.retries}")
+            if starts > MAX_DELIVERIES:
+                raise PoisonMessage(f"delivered {starts} times; the worker was lost each time")
+        return super().__call__(*args, **kwargs)
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         send_to_dead_letter_queue.delay({

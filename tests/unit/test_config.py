@@ -21,8 +21,9 @@ def test_default_contract_is_the_documents_intent(tmp_path: Path) -> None:
 
 def test_pyproject_and_harness_toml_overlay(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.harness.latency]\nslo_p99_ms = 2.5\n'
-        '[[tool.harness.tasks]]\nname = "ai_agent_background.run_tests"\npriority = 1\n')
+        "[tool.harness.latency]\nslo_p99_ms = 2.5\n"
+        '[[tool.harness.tasks]]\nname = "ai_agent_background.run_tests"\npriority = 1\n'
+    )
     (tmp_path / "harness.toml").write_text('[gate]\nfail_at = "medium"\n')
     contract = load_config(tmp_path).contract
     assert contract.slo_p99_ms == 2.5 and contract.fail_at is Severity.MEDIUM
@@ -31,10 +32,13 @@ def test_pyproject_and_harness_toml_overlay(tmp_path: Path) -> None:
     assert len(contract.tasks) == 5
 
 
-@pytest.mark.parametrize("text,needle", [
-    ('[gate]\nfail_at = "urgent"\n', "urgent"),
-    ("[latency\n", "harness.toml"),
-])
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ('[gate]\nfail_at = "urgent"\n', "urgent"),
+        ("[latency\n", "harness.toml"),
+    ],
+)
 def test_bad_contract_is_a_config_error(tmp_path: Path, text: str, needle: str) -> None:
     (tmp_path / "harness.toml").write_text(text)
     with pytest.raises(ConfigError) as caught:
@@ -42,11 +46,14 @@ def test_bad_contract_is_a_config_error(tmp_path: Path, text: str, needle: str) 
     assert needle in str(caught.value) and "\n" not in str(caught.value)
 
 
-@pytest.mark.parametrize("services,run,needle", [
-    (ServiceSettings(backend="podman"), RunOptions(), "--services"),
-    (ServiceSettings(), RunOptions(task_bodies="fake"), "--task-bodies"),
-    (ServiceSettings(), RunOptions(time_scale=0), "--time-scale"),
-])
+@pytest.mark.parametrize(
+    "services,run,needle",
+    [
+        (ServiceSettings(backend="podman"), RunOptions(), "--services"),
+        (ServiceSettings(), RunOptions(task_bodies="fake"), "--task-bodies"),
+        (ServiceSettings(), RunOptions(time_scale=0), "--time-scale"),
+    ],
+)
 def test_bad_options(tmp_path: Path, services: ServiceSettings, run: RunOptions, needle: str) -> None:
     with pytest.raises(ConfigError, match=needle):
         load_config(tmp_path, services, run)

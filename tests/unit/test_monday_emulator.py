@@ -432,9 +432,7 @@ def test_revoking_a_refresh_token_revokes_its_access_tokens() -> None:
     emu = Emu()
     tokens = emu.pkce_tokens()
     hint = {"token_type_hint": "refresh_token"}
-    revoke = emu.request(
-        "POST", "/oauth_ms/oauth/revoke", data={**CLIENT, "token": tokens["refresh_token"], **hint}
-    )
+    revoke = emu.request("POST", "/oauth_ms/oauth/revoke", data={**CLIENT, "token": tokens["refresh_token"], **hint})
     assert revoke.json() == {"success": True}
     assert emu.graphql(tokens["access_token"], "{ me { id } }").status_code == 401
     assert emu.refresh(tokens["refresh_token"]).json()["error"] == "invalid_grant"
@@ -485,8 +483,6 @@ def test_wrong_paths_are_logged_and_calls_can_be_filtered() -> None:
     emu = Emu()
     assert emu.request("POST", "/oauth/token", data=CLIENT).status_code == 404
     emu.graphql(None, "{ me { id } }")
-    assert [c["path"] for c in emu.request("GET", "/_emulator/calls?kind=unknown").json()["calls"]] == [
-        "/oauth/token"
-    ]
+    assert [c["path"] for c in emu.request("GET", "/_emulator/calls?kind=unknown").json()["calls"]] == ["/oauth/token"]
     graphql_calls = emu.request("GET", "/_emulator/calls", params={"kind": "graphql"}).json()["calls"]
     assert [(c["status"], c["error"]) for c in graphql_calls] == [(401, "401")]

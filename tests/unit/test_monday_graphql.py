@@ -39,9 +39,7 @@ def test_literals_of_every_kind() -> None:
     assert dict(a.args) == {"item_id": Const(12), "body": Const("line\né")}
     value = dict(b.args)["value"]
     assert isinstance(value, ObjectValue)
-    assert value.fields == (
-        ("x", ListValue((Const(1), Const(2.5), Const(True), Const(None), EnumValue("ENUM")))),
-    )
+    assert value.fields == (("x", ListValue((Const(1), Const(2.5), Const(True), Const(None), EnumValue("ENUM")))),)
     assert dict(c.args)["body"] == Const("block\n  indented")
 
 
@@ -102,9 +100,7 @@ def test_syntax_errors(query: str, message: str) -> None:
     ],
 )  # fmt: skip
 def test_validation_errors(query: str, variables: dict[str, object], expected: str) -> None:
-    assert any(message.startswith(expected) for message in errors_of(query, variables)), errors_of(
-        query, variables
-    )
+    assert any(message.startswith(expected) for message in errors_of(query, variables)), errors_of(query, variables)
 
 
 def test_undeclared_variable_is_reported() -> None:

@@ -148,8 +148,16 @@ def test_parse_accepts_raw_json_text() -> None:
         {"event": {"pulseId": 12, "boardId": "1", "pulseName": "x", "columnValues": {}}},
     ],
     ids=[
-        "empty", "event-not-object", "challenge-not-str", "non-hex-trigger", "upper-hex-trigger",
-        "string-board-id", "bool-board-id", "bad-trigger-time", "incomplete-status", "document-int-id",
+        "empty",
+        "event-not-object",
+        "challenge-not-str",
+        "non-hex-trigger",
+        "upper-hex-trigger",
+        "string-board-id",
+        "bool-board-id",
+        "bad-trigger-time",
+        "incomplete-status",
+        "document-int-id",
     ],
 )
 def test_malformed_bodies_are_rejected(body: dict[str, Any]) -> None:

@@ -144,6 +144,7 @@ def test_subitem_events(model: WebhookModel) -> None:
 def test_document_events(model: WebhookModel) -> None:
     _check(model)
     assert isinstance(model, DocumentWebhook)
+    assert not (model.event.harness or {}).keys() & {"fail", "hang", "kill"}, "generated markers must be inert"
     if model.event.is_status_change:
         assert model.type == "column_value_changed"
         assert model.event.new_column_values is not None

@@ -11,6 +11,7 @@ import jwt
 import pytest
 
 from payloads.corpus import load_sample
+from payloads.signer import Signer, verify_headers
 from payloads.signers import (
     SCHEMES,
     SigningError,
@@ -131,16 +132,14 @@ def test_agent_rejects_malformed_timestamps(stamp: str) -> None:
 
 def test_signed_headers_per_scheme() -> None:
     hmac_headers = signed_headers(BODY, SECRET)
-    assert hmac_headers == {"Content-Type": "application/json",
-                            "X-Monday-Signature": sign_hex_hmac(BODY, SECRET)}
+    assert hmac_headers == {"Content-Type": "application/json", "X-Monday-Signature": sign_hex_hmac(BODY, SECRET)}
     jwt_headers = signed_headers(BODY, SECRET, "jwt", aud=AUD, user_id=5)
     assert set(jwt_headers) == {"Content-Type", "Authorization"}
     assert not jwt_headers["Authorization"].startswith("Bearer")
     assert verify_jwt(jwt_headers["Authorization"], SECRET, aud=AUD)
     agent = signed_headers(BODY, SECRET, "agent", timestamp_ms=1_700_000_000_000)
     assert agent["x-monday-timestamp"] == "1700000000000"
-    assert verify_agent(BODY, agent["x-monday-timestamp"], agent["x-monday-signature"], SECRET,
-                        tolerance_s=None)
+    assert verify_agent(BODY, agent["x-monday-timestamp"], agent["x-monday-signature"], SECRET, tolerance_s=None)
     assert signed_headers(BODY, SECRET, "none") == {"Content-Type": "application/json"}
     assert set(SCHEMES) == {"hmac-hex", "jwt", "agent", "none"}
 
@@ -158,7 +157,47 @@ def test_errors_never_reveal_the_secret() -> None:
         assert "bytes-secret" not in str(error.value)
 
 
-def test_short_secrets_still_sign_but_warn(recwarn: pytest.WarningsRecorder) -> None:
-    token = sign_jwt("short", aud=AUD)
-    assert verify_jwt(token, "short", aud=AUD)
-    assert all("short" not in str(w.message).split() for w in recwarn)
+def test_short_secrets_still_sign_but_pyjwt_warns() -> None:
+    with pytest.warns(jwt.InsecureKeyLengthWarning) as caught:
+        token = sign_jwt("short", aud=AUD)
+    with pytest.warns(jwt.InsecureKeyLengthWarning):
+        assert verify_jwt(token, "short", aud=AUD)
+    assert all("short" not in str(w.message).split() for w in caught)
+
+
+@pytest.mark.parametrize("scheme", ["hmac-hex", "jwt", "agent", "none"])
+def test_signer_objects_sign_and_verify(scheme: str) -> None:
+    signer = Signer(SECRET, scheme, aud=AUD)
+    headers = signer.headers(BODY)
+    assert headers["Content-Type"] == "application/json"
+    assert signer.verify(BODY, headers)
+    assert signer.verify(BODY, {k.upper(): v for k, v in headers.items()})
+    if scheme != "none":
+        body_covered = scheme != "jwt"  # Monday's JWT does not sign the body
+        assert signer.verify(BODY + b" ", headers) is not body_covered
+        assert not Signer(OTHER, scheme, aud=AUD).verify(BODY, headers)
+        assert not signer.verify(BODY, {"Content-Type": "application/json"})
+
+
+def test_signer_repr_hides_the_secret() -> None:
+    signer = Signer(SECRET, "jwt", aud=AUD)
+    assert SECRET not in repr(signer)
+    assert SECRET not in str(signer)
+    assert "jwt" in repr(signer)
+
+
+def test_signer_rejects_bad_configuration_without_the_secret() -> None:
+    for kwargs in ({"scheme": "rsa"}, {"scheme": "jwt"}):
+        with pytest.raises(SigningError) as error:
+            Signer(SECRET, **kwargs)
+        assert SECRET not in str(error.value)
+    with pytest.raises(SigningError):
+        verify_headers(BODY, {}, SECRET, "rsa")
+
+
+@pytest.mark.parametrize("junk", ["", "é", "a.b.c", "..", "Bearer ", "\x00", "sha256=", "é.é.é", "1" * 5000])
+def test_verifiers_return_false_on_junk(junk: str) -> None:
+    assert verify_jwt(junk, SECRET, aud=AUD) is False
+    assert verify_hex_hmac(BODY, junk, SECRET) is False
+    assert verify_agent(BODY, junk, junk, SECRET) is False
+    assert verify_headers(BODY, {"X-Monday-Signature": junk, "Authorization": junk}, SECRET) is False

@@ -10,8 +10,15 @@ from harness.report import CheckRecord, RunReport, write_run
 
 
 def _finding(severity: Severity) -> Finding:
-    return Finding("routing.route_reaches_queue", "t.generate_code", severity, "key reaches no queue",
-                   "expected x", "observed y with amqp://u:topsecret@h/", "harness run --target seed")
+    return Finding(
+        "routing.route_reaches_queue",
+        "t.generate_code",
+        severity,
+        "key reaches no queue",
+        "expected x",
+        "observed y with amqp://u:topsecret@h/",
+        "harness run --target seed",
+    )
 
 
 def _report(severity: Severity) -> RunReport:
@@ -44,7 +51,9 @@ def test_junit_has_one_case_per_check_and_subject(tmp_path: Path) -> None:
     suite = ET.parse(tmp_path / "r1" / "junit.xml").getroot()
     cases = suite.findall("testcase")
     assert [(c.get("classname"), c.get("name")) for c in cases] == [
-        ("routing.route_reaches_queue", "t.generate_code"), ("routing.route_reaches_queue", "t.run_tests"),
-        ("routing.webhook", "POST /webhook/monday")]
+        ("routing.route_reaches_queue", "t.generate_code"),
+        ("routing.route_reaches_queue", "t.run_tests"),
+        ("routing.webhook", "POST /webhook/monday"),
+    ]
     assert cases[0].find("failure") is not None and cases[2].find("skipped") is not None
     assert suite.get("failures") == "1" and suite.get("skipped") == "1"

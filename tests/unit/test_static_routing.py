@@ -22,8 +22,14 @@ CONTRACT = load_config(ROOT).contract
 
 def describe(module: str, folder: Path) -> dict[str, Any]:
     env = {"PYTHONPATH": f"{BOOTSTRAP_DIR}:{folder}", "CELERY_BROKER_URL": "amqp://u:p@127.0.0.1:1//"}
-    out = subprocess.run([sys.executable, "-m", "harness_bootstrap", "inspect", "--app", f"{module}:celery_app"],
-                         env=env, capture_output=True, text=True, check=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "harness_bootstrap", "inspect", "--app", f"{module}:celery_app"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
     data: dict[str, Any] = json.loads(out)
     return data
 
@@ -57,8 +63,14 @@ def test_seed_dead_letter_task_has_no_route(seed: dict[str, Any]) -> None:
     assert "'celery'" in caught.value.findings[0].observed
 
 
-@pytest.mark.parametrize("task", ["ai_agent_background.process_monday_webhook",
-                                  "ai_agent_background.execute_workflow", "ai_agent_background.run_tests"])
+@pytest.mark.parametrize(
+    "task",
+    [
+        "ai_agent_background.process_monday_webhook",
+        "ai_agent_background.execute_workflow",
+        "ai_agent_background.run_tests",
+    ],
+)
 def test_seed_single_word_keys_pass(seed: dict[str, Any], task: str) -> None:
     route_key_matches_binding(seed, CONTRACT, task, "seed")
 

@@ -1,0 +1,129 @@
+"""Dead letters: a task that failed for good leaves exactly one complete record in the contract DLQ,
+and a message that crashes its worker is parked after a bounded number of deliveries."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from harness.checks.live import FINAL, executions, poll, publish, wait_row
+from harness.checks.reproduce import harness_line
+from harness.checks.retries import FailedRun
+from harness.findings import DeadLetterMissing, Finding, PoisonMessageLoops, Severity
+from harness.probes.amqp import queue_counts
+from harness.probes.tap import Observation
+from harness.session import Session
+
+AFTER_RETRIES = "dead_letters.dead_letters_after_max_retries"
+OUTSIDE_BODY = "dead_letters.failure_handling_outside_task_body"
+BOUNDED = "dead_letters.crash_loop_is_bounded"
+RECORD_KEYS = ("original_task", "payload", "error", "retries")
+KILLS_PAST_LIMIT = 2  # the probe stops killing this many deliveries past the limit: loops stay bounded
+
+
+def dlq_records(session: Session, needle: str) -> list[Observation]:
+    """Copies of messages that reached the contract DLQ and mention ``needle`` (a trigger or task id)."""
+    dlq = session.config.contract.dlq_queue
+    return [o for o in session.tap.observations() if o.queue == dlq and needle.encode() in o.body]
+
+
+def record_of(observation: Observation) -> dict[str, Any]:
+    try:
+        body = json.loads(observation.body)
+        args = body[0] if isinstance(body, list) else body.get("args", [])
+        return dict(args[0]) if args and isinstance(args[0], dict) else {}
+    except (ValueError, TypeError, KeyError, IndexError):
+        return {}
+
+
+def _finding(session: Session, subject: str, title: str, expected: str, observed: str) -> Finding:
+    return Finding(AFTER_RETRIES, subject, Severity.HIGH, title, expected, observed,
+                   harness_line(session.spec.name, AFTER_RETRIES)
+                   + f"; rabbitmqctl list_queues -p {session.vhost} name messages")
+
+
+def dead_letters_after_max_retries(session: Session, run: FailedRun) -> None:
+    dlq = session.config.contract.dlq_queue
+    records = dlq_records(session, run.trigger)
+    expected = f"exactly one message in {dlq!r} with {', '.join(RECORD_KEYS)}"
+    if len(records) != 1:
+        where = _where_it_went(session, run)
+        raise DeadLetterMissing(_finding(session, run.task, f"{len(records)} dead letters reached {dlq}",
+                                         expected, f"{len(records)} messages in {dlq!r}{where}"))
+    _check_record(session, run, record_of(records[0]), expected)
+    _check_not_consumed(session, dlq)
+
+
+def _where_it_went(session: Session, run: FailedRun) -> str:
+    elsewhere = sorted({o.queue for o in session.tap.observations()
+                        if run.trigger.encode() in o.body and o.task and "dead_letter" in o.task})
+    return f"; the dead-letter task went to {', '.join(elsewhere)}" if elsewhere else ""
+
+
+def _check_record(session: Session, run: FailedRun, record: dict[str, Any], expected: str) -> None:
+    missing = [k for k in RECORD_KEYS if k not in record]
+    original = str(record.get("original_task", ""))
+    retries = record.get("retries")
+    wanted = len(run.executions) - 1  # the retries the task really made
+    if missing or not run.task.endswith(original) or retries != wanted or "injected" not in str(record.get("error")):
+        raise DeadLetterMissing(_finding(
+            session, run.task, "the dead letter does not describe the failure", expected,
+            f"missing {missing}; original_task={original!r}, retries={retries!r} (expected {wanted}), "
+            f"error={str(record.get('error'))[:80]!r}"))
+
+
+def _check_not_consumed(session: Session, dlq: str, settle_s: float = 1.0) -> None:
+    time.sleep(settle_s)
+    counts = queue_counts(session.services.broker, [dlq]).get(dlq)
+    if counts is None or counts.consumers or not counts.messages:
+        consumers = counts.consumers if counts else 0
+        raise DeadLetterMissing(_finding(
+            session, dlq, f"something consumes the dead-letter queue {dlq}",
+            "dead letters stay in the DLQ for people to inspect",
+            f"{consumers} consumer(s) and {counts.messages if counts else 0} message(s) left in {dlq!r}: dead "
+            "letters are taken away (and run) by accident"))
+
+
+def failure_handling_outside_task_body(session: Session) -> None:
+    """Static: the retrying task's dead-lettering must not live inside its body."""
+    task = session.config.contract.retry.task
+    info = session.target.description.get("tasks", {}).get(task, {})
+    queue: dict[str, Any] = next((q for q in session.target.description.get("queues", [])
+                  if q["name"] == session.config.contract.task(task).queue), {})
+    native = "x-dead-letter-exchange" in (queue.get("arguments") or {})
+    if not info.get("has_on_failure") and not native:
+        raise DeadLetterMissing(Finding(
+            OUTSIDE_BODY, task, Severity.HIGH, "dead-lettering is written inside the task body",
+            "failures reach the DLQ from on_failure, a task base class, or the queue's x-dead-letter-exchange",
+            "no on_failure handler and no dead-letter exchange: only an except branch in the body can send to "
+            "the DLQ, so a crash, a time limit or a lost worker never reaches it, and neither did the failure "
+            "the harness injected (probes replace the whole body)",
+            harness_line(session.spec.name, OUTSIDE_BODY)))
+
+
+def crash_loop_is_bounded(session: Session, window_s: float = 20.0) -> None:
+    """A message that kills its worker on every delivery must be parked after ``max_deliveries``."""
+    limit = session.config.contract.max_deliveries
+    task = session.config.contract.retry.task
+    cap = limit + KILLS_PAST_LIMIT
+    task_id = publish(session, BOUNDED, task, {"kill": cap})
+    stopped = poll(lambda: (len(executions(session, task_id)), session.results.rows([task_id]).get(task_id)),
+                   lambda seen: seen[0] > limit or (seen[1] is not None and seen[1].status in FINAL),
+                   window_s, interval_s=0.1)
+    runs = len(executions(session, task_id))
+    reproduce = harness_line(session.spec.name, BOUNDED)
+    if runs > limit:
+        wait_row(session, task_id, window_s)  # the probe stops crashing at the cap; let the task finish
+        raise PoisonMessageLoops(Finding(
+            BOUNDED, task, Severity.CRITICAL, f"a message that crashes its worker was delivered {runs} times",
+            f"parked or dead-lettered after at most {limit} deliveries",
+            f"{runs} deliveries (the harness stopped crashing it after {cap}; without that it would loop "
+            "forever); acks_late with reject_on_worker_lost redelivers it forever and "
+            "request.retries does not grow on redelivery, so no retries-based DLQ branch ever runs", reproduce))
+    if not poll(lambda: dlq_records(session, task_id), bool, 3.0):
+        raise PoisonMessageLoops(Finding(
+            BOUNDED, task, Severity.HIGH, "a message that crashes its worker vanished without a trace",
+            f"parked in {session.config.contract.dlq_queue!r} after at most {limit} deliveries",
+            f"{runs} deliveries; result row: {stopped[1].status if stopped[1] else 'none'}; no dead letter",
+            reproduce))

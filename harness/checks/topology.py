@@ -1,0 +1,112 @@
+"""Topology: the contract's queues exist on the broker, durable, bound, with priorities and a DLQ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.checks.reproduce import harness_line
+from harness.findings import Finding, OrphanQueue, Severity, TopologyMismatch
+from harness.probes.amqp import queue_counts
+from harness.probes.tap import UNROUTABLE
+from harness.session import Session
+
+IGNORED_QUEUES = ("harness.", "celeryev")
+
+
+def _finding(session: Session, check: str, subject: str, severity: Severity, title: str, expected: str,
+             observed: str) -> Finding:
+    return Finding(check, subject, severity, title, expected, observed,
+                   harness_line(session.spec.name, check) + f"; rabbitmqctl list_queues -p {session.vhost} "
+                   "name durable arguments consumers messages")
+
+
+def broker_queue(session: Session, check: str, name: str) -> dict[str, Any]:
+    found = session.api.queue(session.vhost, name)
+    if found is None:
+        raise TopologyMismatch(_finding(
+            session, check, name, Severity.HIGH, f"queue {name} does not exist on the broker",
+            f"queue {name!r} declared (by the worker, or at publish)",
+            "no such queue in the vhost after the worker started and every task was published once"))
+    return found
+
+
+def queue_is_durable(session: Session, name: str) -> None:
+    check = "topology.queue_is_durable"
+    if not broker_queue(session, check, name).get("durable"):
+        raise TopologyMismatch(_finding(session, check, name, Severity.HIGH, f"queue {name} is not durable",
+                                        "durable=True (survives a broker restart)", "durable=False"))
+
+
+def queue_bound_to_exchange(session: Session, name: str) -> None:
+    check, contract = "topology.queue_bound_to_exchange", session.config.contract
+    broker_queue(session, check, name)
+    exchange = session.api.exchange(session.vhost, contract.exchange)
+    if exchange is None or exchange.get("type") != contract.exchange_type:
+        observed = "no such exchange" if exchange is None else f"type {exchange.get('type')!r}"
+        raise TopologyMismatch(_finding(session, check, name, Severity.HIGH,
+                                        f"exchange {contract.exchange} is not a {contract.exchange_type} exchange",
+                                        f"{contract.exchange_type} exchange {contract.exchange!r}", observed))
+    keys = [b["routing_key"] for b in session.api.bindings_from(session.vhost, contract.exchange)
+            if b.get("destination") == name]
+    if not keys:
+        raise TopologyMismatch(_finding(session, check, name, Severity.HIGH,
+                                        f"queue {name} is not bound to {contract.exchange}",
+                                        f"a binding from {contract.exchange!r}", "no binding"))
+
+
+def max_priority_covers_priorities(session: Session, name: str) -> None:
+    check = "topology.max_priority_covers_priorities"
+    wanted = max(session.config.contract.priorities_of(name), default=0)
+    if wanted == 0:
+        return
+    declared = (broker_queue(session, check, name).get("arguments") or {}).get("x-max-priority")
+    if declared is None or int(declared) < wanted:
+        raise TopologyMismatch(_finding(
+            session, check, name, Severity.HIGH, f"queue {name} ignores message priorities",
+            f"x-max-priority >= {wanted} (the highest priority routed to it)",
+            f"x-max-priority = {declared}; RabbitMQ ignores a message's priority unless the queue declares it, "
+            "and the argument cannot be added to an existing queue (PRECONDITION_FAILED): it must be recreated"))
+
+
+def dead_letter_path_declared(session: Session) -> None:
+    check, dlq = "topology.dead_letter_path_declared", session.config.contract.dlq_queue
+    queue = session.api.queue(session.vhost, dlq)
+    bound = [b for b in session.api.bindings_from(session.vhost, session.config.contract.exchange)
+             if b.get("destination") == dlq]
+    if queue is None or not bound:
+        raise TopologyMismatch(_finding(
+            session, check, dlq, Severity.HIGH, f"dead-letter queue {dlq} is not declared",
+            f"queue {dlq!r} bound to {session.config.contract.exchange!r} before the first failure",
+            "missing from the broker" if queue is None else "not bound to the contract exchange"))
+
+
+def messages_are_persistent(session: Session) -> None:
+    check = "topology.messages_are_persistent"
+    transient = sorted({o.task or o.routing_key for o in session.tap.observations() if not o.persistent})
+    if transient:
+        raise TopologyMismatch(_finding(
+            session, check, ", ".join(transient), Severity.HIGH, "messages are published transient",
+            "delivery_mode=2 (persistent) for every task message",
+            f"transient messages for {', '.join(transient)}: a broker restart loses them even in durable queues"))
+
+
+def no_queue_without_consumers(session: Session) -> None:
+    """Every queue a message reached (seen by the tap) has a consumer, counted live over AMQP."""
+    check, dlq = "topology.no_queue_without_consumers", session.config.contract.dlq_queue
+    session.refresh_mirrors()
+    reached = {o.queue for o in session.tap.observations()} | _queues_holding_messages(session)
+    names = sorted(q for q in reached if q != dlq and q != UNROUTABLE and not q.startswith(IGNORED_QUEUES))
+    counts = queue_counts(session.services.broker, names)
+    orphans = {name: c for name, c in counts.items() if c.consumers == 0}
+    if orphans:
+        shown = ", ".join(f"{name} ({c.messages} waiting)" for name, c in orphans.items())
+        raise OrphanQueue(_finding(session, check, ", ".join(orphans), Severity.HIGH,
+                                   "messages wait in a queue no worker consumes",
+                                   "every queue that receives messages has a consumer (the DLQ excepted)",
+                                   f"no consumer on {shown}"))
+
+
+def _queues_holding_messages(session: Session) -> set[str]:
+    """Queues the tap could not mirror in time (declared at publish), found by their backlog."""
+    names = [q["name"] for q in session.api.queues(session.vhost)]
+    return {name for name, c in queue_counts(session.services.broker, names).items() if c.messages}

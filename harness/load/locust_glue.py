@@ -1,0 +1,294 @@
+"""Wires the load library into Locust through its events (the locustfile calls :func:`install`).
+
+- At import: Locust's response-time bucketing is replaced by a 3-significant-figure one, so the
+  ``webhook → queue`` row keeps sub-millisecond precision in the UI (every worker imports this too).
+- ``init``: options; the master (or local runner) starts a target through ``harness.load.serve`` when
+  no webhook is given, installs the web tab and registers the custom messages.
+- ``test_start``: load processes start a :class:`LoadDriver`; the master and the local runner a
+  :class:`Collector`. The master tells workers their share of the rate through the spawn options.
+- ``report_to_master`` / ``worker_report``: encoded histogram deltas, merged exactly on the master.
+- ``test_stopping``: drain (stop sending, wait for answers and messages in flight), before Locust
+  stops the users, so nothing in flight is cut short and counted lost.
+- ``quitting``: figures to ``--latency-json`` and the HDR log; ``process_exit_code`` is
+  ``EXIT_LATENCY_GATE`` (3) when p99 exceeds the SLO or messages were lost.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gevent
+import locust.stats
+from locust.runners import LocalRunner, MasterRunner, WorkerRunner
+
+from harness.config import Contract, load_config
+from harness.load.locust_collect import LOCAL, Collector
+from harness.load.locust_driver import LoadDriver
+from harness.load.locust_web import install_tab
+from harness.load.options import WORKERS_ATTR, LoadOptions, add_arguments, base_url, check
+from harness.load.summary import EXIT_LATENCY_GATE, judge, one_line
+from harness.load.tapclient import TapProcess
+from harness.load.target_client import ServedTarget
+from payloads.pools import content_pools
+
+log = logging.getLogger("harness.load")
+DRAIN, FINAL = "harness_drain", "harness_final"
+TARGET_START_TIMEOUT_S = 300
+
+
+def fine_bucket(response_time_ms: float) -> float:
+    """Three significant figures: 10 µs steps below 10 ms (Locust's default rounds to whole ms)."""
+    for limit, digits in ((10, 2), (100, 1), (1000, 0), (10_000, -1)):
+        if response_time_ms < limit:
+            return round(response_time_ms, digits)
+    return round(response_time_ms, -2)
+
+
+@dataclass
+class _State:
+    user_class: Any = None
+    contract: Contract | None = None
+    driver: LoadDriver | None = None
+    collector: Collector | None = None
+    served: ServedTarget | None = None
+    tap: TapProcess | None = None  # started at init, configured at test start
+    greenlets: list[Any] = field(default_factory=list)
+
+
+STATE = _State()
+
+
+def install(events: Any, user_class: Any) -> None:
+    locust.stats.bucket_response_time = fine_bucket  # type: ignore[assignment]
+    locust.stats.PERCENTILES_TO_CHART = [0.5, 0.95, 0.99]
+    STATE.user_class = user_class
+    events.init_command_line_parser.add_listener(add_arguments)
+    events.init.add_listener(_on_init)
+    events.test_start.add_listener(_on_test_start)
+    events.test_stopping.add_listener(_on_test_stopping)
+    events.quitting.add_listener(_on_quitting)
+    events.report_to_master.add_listener(_on_report_to_master)
+    events.worker_report.add_listener(_on_worker_report)
+
+
+def send(user: Any) -> None:
+    """The user's task: one open-model send (or a short pause when no driver runs)."""
+    if STATE.driver is None:
+        gevent.sleep(0.1)
+        return
+    STATE.driver.send(user)
+
+
+def options_of(environment: Any) -> LoadOptions:
+    options = LoadOptions.from_namespace(environment.parsed_options)
+    try:
+        check(options)
+    except ValueError as exc:
+        sys.stderr.write(f"harness: {exc}\n")
+        raise SystemExit(2) from None
+    return options
+
+
+# -- init ---------------------------------------------------------------------------------------------
+def _on_init(environment: Any, runner: Any, web_ui: Any = None, **_: Any) -> None:
+    if environment.parsed_options is None:
+        return
+    STATE.contract = load_config(Path.cwd()).contract
+    if not isinstance(runner, MasterRunner):
+        _prepare_load_process()
+    if isinstance(runner, WorkerRunner):
+        runner.register_message(DRAIN, _on_drain, concurrent=True)
+        return
+    _find_target(environment)
+    if isinstance(runner, MasterRunner):
+        runner.register_message(FINAL, _on_final)
+    if web_ui is not None:
+        install_tab(web_ui, _current_summary)
+
+
+def _prepare_load_process() -> None:
+    """Pay the slow parts before the run's clock starts: the tap process's imports, the payload pools."""
+    STATE.tap = TapProcess(Path.cwd())
+    content_pools()
+
+
+def _find_target(environment: Any) -> None:
+    options = options_of(environment)
+    if options.webhook_url:
+        environment.host = environment.host or base_url(options.webhook_url)
+    elif not environment.host:
+        _start_target(environment, options)
+
+
+def _start_target(environment: Any, options: LoadOptions) -> None:
+    log.info("starting target %s (services %s)", options.target, options.services)
+    STATE.served = ServedTarget(options.target, options.services, Path.cwd())
+    try:
+        with gevent.Timeout(TARGET_START_TIMEOUT_S):
+            info = STATE.served.info()
+    except (Exception, gevent.Timeout) as exc:
+        _stop_target()
+        sys.stderr.write(f"harness: could not start target {options.target!r}: {exc}\n")
+        raise SystemExit(2) from None
+    if not info.get("webhook_url"):
+        _stop_target()
+        sys.stderr.write(f"harness: target has no webhook: {info.get('skip_reason')}\n")
+        raise SystemExit(2)
+    ns = environment.parsed_options
+    ns.webhook_url, ns.broker_url = info["webhook_url"], info["amqp_url"]
+    ns.management_url, ns.webhook_secret = info["management_url"], info["webhook_secret"]
+    environment.host = base_url(info["webhook_url"])
+    log.info("target %s at %s (services %s)", info["target"], info["webhook_url"], info["services"])
+
+
+def _stop_target() -> None:
+    if STATE.served is not None:
+        STATE.served.stop()
+        STATE.served = None
+
+
+# -- test start --------------------------------------------------------------------------------------
+def _on_test_start(environment: Any, **_: Any) -> None:
+    if environment.parsed_options is None or STATE.contract is None:
+        return
+    runner, options = environment.runner, options_of(environment)
+    slo = options.slo_ms if options.slo_ms is not None else STATE.contract.slo_p99_ms
+    STATE.user_class.network_timeout = STATE.user_class.connection_timeout = options.http_timeout_s
+    if isinstance(runner, MasterRunner):
+        setattr(environment.parsed_options, WORKERS_ATTR, max(runner.worker_count, 1))
+        STATE.collector = Collector(options, slo, max(runner.worker_count, 1))
+        _report_status(options)
+        return
+    share = 1.0 / options.workers if isinstance(runner, WorkerRunner) else 1.0
+    tap, STATE.tap = STATE.tap, None
+    try:
+        STATE.driver = LoadDriver(environment, options, STATE.contract, share, tap)
+    except (RuntimeError, ValueError) as exc:
+        if tap is not None:
+            tap.close()
+        log.error("harness: the load driver could not start: %s", exc)
+        environment.process_exit_code = 2
+        gevent.spawn(runner.quit)
+        return
+    if isinstance(runner, LocalRunner):
+        STATE.collector = Collector(options, slo, 1)
+        STATE.greenlets.append(gevent.spawn(_flush_locally, STATE.driver, STATE.collector))
+        _report_status(options)
+
+
+def _flush_locally(driver: LoadDriver, collector: Collector) -> None:
+    while not driver.drained:
+        collector.add_delta(driver.take_delta())
+        gevent.sleep(1)
+
+
+def _report_status(options: LoadOptions) -> None:
+    """With ``--status-lines``, a machine-readable progress line on stderr every second."""
+    def loop(collector: Collector) -> None:
+        while STATE.collector is collector and not collector.finals:
+            gevent.sleep(1)
+            sys.stderr.write(collector.status_line() + "\n")
+            sys.stderr.flush()
+    if options.status_lines and STATE.collector is not None:
+        STATE.greenlets.append(gevent.spawn(loop, STATE.collector))
+
+
+# -- during the run -----------------------------------------------------------------------------------
+def _on_report_to_master(client_id: str, data: dict[str, Any], **_: Any) -> None:
+    if STATE.driver is not None:
+        data["harness_load"] = STATE.driver.take_delta()
+
+
+def _on_worker_report(client_id: str, data: dict[str, Any], **_: Any) -> None:
+    if STATE.collector is not None and "harness_load" in data:
+        STATE.collector.add_delta(data["harness_load"], client_id)
+
+
+def _current_summary() -> dict[str, Any] | None:
+    return STATE.collector.summary() if STATE.collector is not None else None
+
+
+# -- end of run ----------------------------------------------------------------------------------------
+def _final_of(driver: LoadDriver) -> dict[str, Any]:
+    return {"delta": driver.take_delta(), "cumulative": driver.book.cumulative.encode(),
+            "elapsed_s": driver.elapsed_s()}
+
+
+def _drain(driver: LoadDriver) -> None:
+    driver.drain()
+    if STATE.tap is None:
+        STATE.tap = TapProcess(Path.cwd())  # ready for the next run (web UI)
+
+
+def _on_drain(environment: Any, msg: Any, **_: Any) -> None:
+    if STATE.driver is not None:
+        _drain(STATE.driver)
+        environment.runner.send_message(FINAL, _final_of(STATE.driver))
+
+
+def _on_final(environment: Any, msg: Any, **_: Any) -> None:
+    if STATE.collector is not None:
+        STATE.collector.add_final(msg.node_id, msg.data)
+
+
+def _on_test_stopping(environment: Any, **_: Any) -> None:
+    runner = environment.runner
+    if isinstance(runner, MasterRunner):
+        _drain_workers(runner)
+    elif isinstance(runner, LocalRunner):
+        _drain_locally()
+
+
+def _drain_locally() -> None:
+    driver, collector = STATE.driver, STATE.collector
+    if driver is None or collector is None or driver.drained:
+        return
+    _drain(driver)
+    collector.add_final(LOCAL, _final_of(driver))
+
+
+def _drain_workers(runner: MasterRunner) -> None:
+    collector = STATE.collector
+    if collector is None or collector.finals:
+        return
+    workers = [client.id for client in runner.clients.all]
+    for worker in workers:
+        runner.send_message(DRAIN, {}, client_id=worker)
+    timeout = collector.options.deadline_s + collector.options.http_timeout_s + 10
+    deadline = time.monotonic() + timeout
+    while set(workers) - set(collector.finals) and time.monotonic() < deadline:
+        gevent.sleep(0.05)
+    missing = set(workers) - set(collector.finals)
+    if missing:
+        log.error("harness: no final figures from %d worker(s) within %.0fs", len(missing), timeout)
+
+
+def _on_quitting(environment: Any, **_: Any) -> None:
+    try:
+        if isinstance(environment.runner, MasterRunner | LocalRunner) and STATE.collector is not None:
+            _on_test_stopping(environment)
+            _finish(environment, STATE.collector)
+    finally:
+        if STATE.tap is not None:
+            STATE.tap.close()
+        _stop_target()
+
+
+def _finish(environment: Any, collector: Collector) -> None:
+    summary = collector.summary()
+    verdict = judge(summary)
+    if verdict.latency_failed:
+        environment.process_exit_code = EXIT_LATENCY_GATE
+    summary["gate_exit_code"] = EXIT_LATENCY_GATE if verdict.latency_failed else None
+    collector.close()
+    if collector.options.latency_json:
+        path = Path(collector.options.latency_json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    sys.stderr.write(f"harness: {one_line(summary)}\n")

@@ -1,0 +1,230 @@
+"""The load phase of ``harness run``: Locust, headless, against the session's target.
+
+Locust runs in a subprocess (it monkey-patches the standard library for gevent, which the harness
+process must not be). It gets the session's webhook URL on the command line and the broker URL and
+webhook secret through its environment, writes ``latency.json``, the HDR logs and its CSV/HTML
+reports into the run's folder, and its figures become the report's ``latency`` section and three
+checks:
+
+- ``latency.webhook_to_queue_p99_under_slo``: p99 from the intended send time within the SLO;
+- ``latency.webhooks_reach_queue``: every accepted webhook's message reached a queue in time;
+- ``latency.webhooks_accepted_under_load``: every correctly signed webhook got a 2xx under load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from harness.findings import Finding, Severity
+from harness.load.locust_collect import STATUS_PREFIX
+from harness.load.summary import describe_failures, request_failures
+from harness.report.model import CheckRecord, RunReport
+from harness.session import Session
+
+P99_CHECK = "latency.webhook_to_queue_p99_under_slo"
+REACH_CHECK = "latency.webhooks_reach_queue"
+ACCEPT_CHECK = "latency.webhooks_accepted_under_load"
+LOCUST_OK = (0, 1, 3)  # passed, requests failed, latency gate failed
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    rate_rps: float
+    seconds: float
+    warmup_s: float
+    users: int
+
+    def run_time_s(self) -> int:
+        return round(self.seconds + self.warmup_s)
+
+
+QUICK = LoadPlan(rate_rps=50, seconds=5, warmup_s=2, users=10)
+FULL = LoadPlan(rate_rps=200, seconds=30, warmup_s=3, users=30)
+
+
+def locust_base() -> list[str]:
+    """Locust under this interpreter (the harness's venv)."""
+    return [sys.executable, "-m", "locust"]
+
+
+def locust_command(plan: LoadPlan, locustfile: Path, webhook_url: str, run_dir: Path, slo_ms: float,
+                   extra: Sequence[str] = ()) -> list[str]:
+    return [*locust_base(), "-f", str(locustfile), *extra, "--headless", "--only-summary",
+            "--loglevel", "WARNING", "-u", str(plan.users), "-r", str(plan.users), "--rate", f"{plan.rate_rps:g}",
+            "--run-time", f"{plan.run_time_s()}s", "--warmup-s", f"{plan.warmup_s:g}", "--webhook-url", webhook_url,
+            "--slo-ms", f"{slo_ms:g}", "--latency-json", str(run_dir / "latency.json"),
+            "--hdr-log", str(run_dir / "latency.hdrlog"), "--csv", str(run_dir / "locust"),
+            "--html", str(run_dir / "locust.html")]
+
+
+def locust_env(session: Session) -> dict[str, str]:
+    """The generator's environment: the basics, plus the broker and secret (never on the command line)."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "VIRTUAL_ENV", "PYTHONPATH")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    broker = session.services.broker
+    env.update(LOCUST_BROKER_URL=broker.amqp_url, LOCUST_MANAGEMENT_URL=broker.management_url,
+               LOCUST_WEBHOOK_SECRET=session.secrets.webhook_secret)
+    return env
+
+
+def reproduce_line(session: Session, plan: LoadPlan) -> str:
+    run = session.config.run
+    return (f"locust -f scenarios/locust_webhook.py --headless --target {run.target} "
+            f"--services {session.services.backend} -u {plan.users} -r {plan.users} --rate {plan.rate_rps:g} "
+            f"--run-time {plan.run_time_s()}s --warmup-s {plan.warmup_s:g}")
+
+
+StatusCallback = Callable[[float, float | None, int | None], None]
+
+
+def parse_status(line: str) -> tuple[float, float | None, int] | None:
+    """A ``harness-load-status <rate> <p99 µs or -> <sent>`` line, else None."""
+    parts = line.split()
+    if len(parts) != 4 or parts[0] != STATUS_PREFIX:
+        return None
+    try:
+        return float(parts[1]), None if parts[2] == "-" else float(parts[2]), int(parts[3])
+    except ValueError:
+        return None
+
+
+def _pump(stream: IO[str], output: list[str], on_status: StatusCallback | None) -> None:
+    for line in stream:
+        status = parse_status(line)
+        if status is None:
+            output.append(line)
+        elif on_status is not None:
+            on_status(*status)
+
+
+def run_locust(session: Session, plan: LoadPlan, locustfile: Path, run_dir: Path,
+               on_status: StatusCallback | None = None, extra: Sequence[str] = ()) -> tuple[int, str]:
+    """Run Locust to completion (bounded); returns its exit code and output (status lines left out)."""
+    assert session.target.webhook_url is not None
+    command = locust_command(plan, locustfile, session.target.webhook_url, run_dir,
+                             session.config.contract.slo_p99_ms, extra)
+    process = subprocess.Popen([*command, "--status-lines"], env=locust_env(session), cwd=Path.cwd(), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    output: list[str] = []
+    assert process.stdout is not None
+    reader = threading.Thread(target=_pump, args=(process.stdout, output, on_status), daemon=True)
+    reader.start()
+    limit = plan.run_time_s() + 120
+    try:
+        code = process.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        output.append(f"Locust did not finish within {limit}s and was killed\n")
+        code = -1
+    reader.join(timeout=10)
+    return code, "".join(output)
+
+
+def add_load_phase(report: RunReport, session: Session, run_dir: Path, locustfile: Path,
+                   on_status: StatusCallback | None = None) -> None:
+    """Run the phase and add its figures and checks to the report; ``on_status(rate, p99_us, sent)``
+    is called about once a second while it runs."""
+    if session.target.webhook_url is None:
+        report.latency = {**(report.latency or {}), "skipped": session.target.webhook_skip_reason or "no webhook"}
+        return
+    plan = QUICK if session.config.run.quick else FULL
+    run_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    code, output = run_locust(session, plan, locustfile, run_dir, on_status)
+    _keep_log(run_dir, session, output)
+    summary = _read_summary(run_dir / "latency.json")
+    if code not in LOCUST_OK or summary is None:
+        reason = f"the load generator failed (exit code {code}): {_last_line(output)}"
+        report.add(CheckRecord(P99_CHECK, "POST " + session.config.contract.webhook.path, "error",
+                               time.monotonic() - started, session.redactor(reason)[:300]))
+        return
+    summary["locust_exit_code"] = code
+    report.latency = summary
+    for record, findings in judge_phase(summary, session, plan, time.monotonic() - started):
+        report.add(record, findings)
+
+
+def judge_phase(summary: dict[str, Any], session: Session, plan: LoadPlan,
+                duration_s: float) -> list[tuple[CheckRecord, tuple[Finding, ...]]]:
+    subject = "POST " + session.config.contract.webhook.path
+    reproduce = reproduce_line(session, plan)
+    results: list[tuple[CheckRecord, tuple[Finding, ...]]] = []
+    for check, finding in ((P99_CHECK, p99_finding(summary, subject, reproduce)),
+                           (REACH_CHECK, lost_finding(summary, subject, reproduce)),
+                           (ACCEPT_CHECK, rejected_finding(summary, subject, reproduce))):
+        status = "passed" if finding is None else "failed"
+        results.append((CheckRecord(check, subject, status, duration_s / 3), (finding,) if finding else ()))
+    return results
+
+
+def _ms(us: Any) -> str:
+    return "-" if us is None else f"{us / 1000:.3f} ms"
+
+
+def p99_finding(summary: dict[str, Any], subject: str, reproduce: str) -> Finding | None:
+    figures, slo = summary["webhook_to_queue_us"], summary["slo_p99_ms"]
+    p99 = figures["p99"]
+    if p99 is not None and p99 <= slo * 1000:
+        return None
+    floor, uncorrected = summary["floor_publish_to_queue_us"], summary["webhook_to_queue_uncorrected_us"]
+    observed = ("no webhook produced a message in a queue, so there is no latency figure"
+                if p99 is None else
+                f"p99 {_ms(p99)} (p50 {_ms(figures['p50'])}, max {_ms(figures['max'])}, n={figures['count']}); "
+                f"from the actual send p99 {_ms(uncorrected['p99'])}; floor p99 {_ms(floor['p99'])}")
+    title = ("webhook-to-queue latency could not be measured" if p99 is None else
+             f"webhook-to-queue p99 {_ms(p99)} exceeds the {slo:g} ms SLO")
+    return Finding(P99_CHECK, subject, Severity.HIGH, title,
+                   expected=f"p99 webhook-to-queue ≤ {slo:g} ms at {summary['rate_rps']:g} webhooks/s "
+                            "(contract latency.slo_p99_ms), counted from each send's intended time",
+                   observed=observed, reproduce=reproduce)
+
+
+def lost_finding(summary: dict[str, Any], subject: str, reproduce: str) -> Finding | None:
+    failures, sends = summary["failures"], summary["sends"]
+    if not failures["lost"]:
+        return None
+    unroutable = f"; {failures['unroutable']} of them caught as unroutable" if failures["unroutable"] else ""
+    return Finding(REACH_CHECK, subject, Severity.HIGH,
+                   f"{failures['lost']} accepted webhooks never reached a queue",
+                   expected=f"each accepted webhook's message in a queue within {summary['deadline_s']:g}s",
+                   observed=f"{failures['lost']} of {sends['accepted']} accepted webhooks left no message on "
+                            f"the exchange's queues{unroutable}", reproduce=reproduce)
+
+
+def rejected_finding(summary: dict[str, Any], subject: str, reproduce: str) -> Finding | None:
+    failed = request_failures(summary)
+    if not failed:
+        return None
+    return Finding(ACCEPT_CHECK, subject, Severity.HIGH, f"{failed} correctly signed webhooks failed under load",
+                   expected=f"a 2xx answer to every signed webhook at {summary['rate_rps']:g} webhooks/s",
+                   observed=f"{failed} of {summary['sends']['started']} failed: "
+                            f"{describe_failures({**summary['failures'], 'lost': 0})}", reproduce=reproduce)
+
+
+def _read_summary(path: Path) -> dict[str, Any] | None:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data
+
+
+def _keep_log(run_dir: Path, session: Session, output: str) -> None:
+    logs = run_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / "locust.log").write_text(session.redactor(output), encoding="utf-8")
+
+
+def _last_line(output: str) -> str:
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"

@@ -1,0 +1,145 @@
+"""The figures of one load run (report.json's ``latency`` section) and the latency gate's verdict.
+
+Stable keys, as DESIGN.md fixes them: ``webhook_to_queue_us`` {count, p50, p95, p99, max},
+``floor_publish_to_queue_us`` {p50, p99}, ``rate_rps``, ``slo_p99_ms``. ``webhook_to_queue_us`` is
+counted from each send's *intended* time (coordinated-omission corrected); the figures from the
+actual send are in ``webhook_to_queue_uncorrected_us``. Failures are counted by kind and never
+contribute a latency. For the HTML report: ``hdr`` is the encoded HdrHistogram of
+``webhook_to_queue_us`` (µs), ``histogram`` its log-scale buckets ``[upper_us, count]``, ``series``
+``[[s since start, p50_us, p99_us], ...]`` per window, and ``hdr_series`` every series encoded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from harness.load.histograms import CORRECTED, FLOOR, HTTP_PREFIX, UNCORRECTED, LatencyBook, log_buckets, percentiles
+
+EXIT_LATENCY_GATE = 3  # distinct from Locust's 1 (requests failed) and 2 (unhandled error)
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    rate_rps: float
+    shape: str
+    duration_s: float
+    slo_p99_ms: float
+    deadline_s: float
+    warmup_s: float = 0.0
+    processes: int = 1
+
+
+def failures_of(counters: dict[str, int]) -> dict[str, Any]:
+    http = {k.removeprefix("http_"): v for k, v in sorted(counters.items()) if k.startswith("http_") and v}
+    return {"http": http, "timeout": counters.get("timeout", 0), "error": counters.get("error", 0),
+            "lost": counters.get("lost", 0), "unroutable": counters.get("unroutable", 0)}
+
+
+def sends_of(counters: dict[str, int], duration_s: float) -> dict[str, Any]:
+    started = counters.get("sent", 0)
+    return {"started": started, "accepted": counters.get("accepted", 0), "late": counters.get("late", 0),
+            "dropped": counters.get("dropped", 0), "warmup": counters.get("warmup_sent", 0),
+            "warmup_failed": counters.get("warmup_failed", 0),
+            "achieved_rps": round(started / duration_s, 1) if duration_s > 0 else 0.0}
+
+
+def _encoded(book: LatencyBook, series: str) -> str | None:
+    found = book.histograms.get(series)
+    return found.encode().decode("ascii") if found is not None and found.get_total_count() else None
+
+
+def _ratio(value: Any, floor: Any) -> float | None:
+    return round(value / floor, 2) if value and floor else None
+
+
+def summarize(book: LatencyBook, facts: RunFacts) -> dict[str, Any]:
+    corrected = percentiles(book.histograms.get(CORRECTED))
+    floor = percentiles(book.histograms.get(FLOOR))
+    counters = dict(book.counters)
+    summary: dict[str, Any] = {
+        "webhook_to_queue_us": corrected,
+        "webhook_to_queue_uncorrected_us": percentiles(book.histograms.get(UNCORRECTED)),
+        "floor_publish_to_queue_us": floor,
+        "floor_ratio": {"p50": _ratio(corrected["p50"], floor["p50"]), "p99": _ratio(corrected["p99"], floor["p99"])},
+        "rate_rps": facts.rate_rps,
+        "shape": facts.shape or "constant",
+        "duration_s": round(facts.duration_s, 2),
+        "warmup_s": facts.warmup_s,
+        "processes": facts.processes,
+        "slo_p99_ms": facts.slo_p99_ms,
+        "deadline_s": facts.deadline_s,
+        "http_us": {status: percentiles(h) for status, h in sorted(book.series(HTTP_PREFIX).items())},
+        "failures": failures_of(counters),
+        "sends": sends_of(counters, facts.duration_s),
+        "floor_sends": {"sent": counters.get("floor_sent", 0), "seen": counters.get("floor_seen", 0)},
+        "histogram": log_buckets(book.histograms.get(CORRECTED)),
+        "hdr": _encoded(book, CORRECTED),
+        "hdr_series": {name: _encoded(book, name) for name, h in book.histograms.items() if h.get_total_count()},
+        "series": [],
+    }
+    verdict = judge(summary)
+    summary.update(verdict=verdict.verdict, reasons=verdict.reasons, notes=notes(summary))
+    return summary
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    reasons: list[str]
+    latency_failed: bool  # p99 over the SLO, messages lost, or no figure: exit EXIT_LATENCY_GATE
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == "pass"
+
+
+def request_failures(summary: dict[str, Any]) -> int:
+    failures = summary["failures"]
+    return int(sum(failures["http"].values()) + failures["timeout"] + failures["error"])
+
+
+def judge(summary: dict[str, Any]) -> Verdict:
+    """Pass only with a figure, p99 (from intended time) within the SLO, nothing lost, nothing failed."""
+    reasons, latency_failed = [], False
+    p99, slo_us = summary["webhook_to_queue_us"]["p99"], summary["slo_p99_ms"] * 1000
+    lost, failed = summary["failures"]["lost"], request_failures(summary)
+    if p99 is None:
+        reasons.append("no webhook produced a message in a queue: there is no latency figure")
+        latency_failed = failed == 0
+    elif p99 > slo_us:
+        reasons.append(f"p99 {p99 / 1000:.3f} ms exceeds the SLO of {summary['slo_p99_ms']:g} ms")
+        latency_failed = True
+    if lost:
+        reasons.append(f"{lost} accepted webhooks never reached a queue within {summary['deadline_s']:g}s")
+        latency_failed = True
+    if failed:
+        reasons.append(f"{failed} webhooks failed ({describe_failures(summary['failures'])})")
+    return Verdict("fail" if reasons else "pass", reasons, latency_failed)
+
+
+def describe_failures(failures: dict[str, Any]) -> str:
+    parts = [f"HTTP {code}: {n}" for code, n in failures["http"].items()]
+    parts += [f"{kind}: {failures[kind]}" for kind in ("timeout", "error", "lost") if failures[kind]]
+    return ", ".join(parts) or "none"
+
+
+def notes(summary: dict[str, Any]) -> list[str]:
+    """Context that is not a failure of the target: sends that could not start on time."""
+    sends, found = summary["sends"], []
+    if sends["late"] or sends["dropped"]:
+        found.append(f"{sends['late']} sends started late and {sends['dropped']} were dropped: the target or the "
+                     "generator could not keep up; latency from the intended time includes the wait")
+    return found
+
+
+def one_line(summary: dict[str, Any]) -> str:
+    """A short human summary: corrected p50/p99, floor, ratios and the verdict."""
+    c, f, r = summary["webhook_to_queue_us"], summary["floor_publish_to_queue_us"], summary["floor_ratio"]
+    if c["p50"] is None:
+        return f"webhook-to-queue: no figure; verdict {summary['verdict']}: {'; '.join(summary['reasons'])}"
+    floor = f"floor p50 {f['p50'] / 1000:.3f} p99 {f['p99'] / 1000:.3f} ms" if f["p50"] is not None else "no floor"
+    text = (f"webhook-to-queue n={c['count']} p50 {c['p50'] / 1000:.3f} ms p99 {c['p99'] / 1000:.3f} ms "
+            f"(SLO {summary['slo_p99_ms']:g} ms); {floor}; ratio p50 {r['p50']}x p99 {r['p99']}x; "
+            f"verdict {summary['verdict']}")
+    return text + (f": {'; '.join(summary['reasons'])}" if summary["reasons"] else "")

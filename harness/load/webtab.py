@@ -1,0 +1,72 @@
+"""Rows of the Locust web UI's "Webhook → queue (HDR)" tab, from a run summary.
+
+Values are milliseconds with three decimals (µs resolution). Keys are single words because the UI
+camel-cases table keys.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TAB_KEY = "webhook-queue-hdr"
+TAB_TITLE = "Webhook → queue (HDR)"
+COLUMNS = [("name", "Measure"), ("count", "# samples"), ("p50", "p50 (ms)"), ("p90", "p90 (ms)"),
+           ("p99", "p99 (ms)"), ("p999", "p99.9 (ms)"), ("max", "max (ms)"), ("note", "against SLO and floor")]
+
+
+def _ms(value: Any) -> str:
+    return "-" if value is None else f"{value / 1000:.3f}"
+
+
+def _row(name: str, figures: dict[str, Any], note: str = "") -> dict[str, Any]:
+    row: dict[str, Any] = {"name": name, "count": figures.get("count", 0), "note": note}
+    row.update({key: _ms(figures.get(key)) for key in ("p50", "p90", "p99", "p999", "max")})
+    return row
+
+
+def _slo_note(summary: dict[str, Any]) -> str:
+    p99, slo = summary["webhook_to_queue_us"]["p99"], summary["slo_p99_ms"]
+    if p99 is None:
+        return f"SLO p99 ≤ {slo:g} ms: no figure yet"
+    ratio = summary["floor_ratio"]["p99"]
+    floor = f"; {ratio}× the floor's p99" if ratio is not None else ""
+    return f"SLO p99 ≤ {slo:g} ms: {p99 / 10 / slo:.0f}% of it{floor}"
+
+
+def _failures_note(summary: dict[str, Any]) -> str:
+    failures, sends = summary["failures"], summary["sends"]
+    http = ", ".join(f"HTTP {code} ×{n}" for code, n in failures["http"].items()) or "no HTTP errors"
+    return (f"{http}; timeouts {failures['timeout']}; errors {failures['error']}; lost {failures['lost']}; "
+            f"late starts {sends['late']}; dropped {sends['dropped']}; {sends['achieved_rps']}/s sent")
+
+
+def rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    verdict = summary["verdict"].upper() + (": " + "; ".join(summary["reasons"]) if summary["reasons"] else "")
+    table = [
+        {"name": "Verdict", "count": summary["sends"]["started"], "note": verdict,
+         **dict.fromkeys(("p50", "p90", "p99", "p999", "max"), "")},
+        _row("webhook → queue, from intended time", summary["webhook_to_queue_us"], _slo_note(summary)),
+        _row("webhook → queue, from actual send", summary["webhook_to_queue_uncorrected_us"]),
+        _row("floor: publish → queue", summary["floor_publish_to_queue_us"], "the harness publishing straight"
+             " to the exchange, read through the same tap"),
+    ]
+    table += [_row(f"HTTP {status}", figures) for status, figures in summary["http_us"].items()]
+    table.append({"name": "Failures and sends", "count": request_count(summary), "note": _failures_note(summary),
+                  **dict.fromkeys(("p50", "p90", "p99", "p999", "max"), "")})
+    return table
+
+
+def request_count(summary: dict[str, Any]) -> int:
+    failures = summary["failures"]
+    return int(sum(failures["http"].values()) + failures["timeout"] + failures["error"] + failures["lost"])
+
+
+def template_args() -> dict[str, Any]:
+    """What the UI's ``template_args`` need to show the tab and its table."""
+    return {"extended_tabs": [{"title": TAB_TITLE, "key": TAB_KEY}],
+            "extended_tables": [{"key": TAB_KEY, "structure": [{"key": k, "title": t} for k, t in COLUMNS]}]}
+
+
+def extended_stats(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``extended_stats`` entry added to ``/stats/requests`` answers."""
+    return [{"key": TAB_KEY, "data": rows(summary)}]

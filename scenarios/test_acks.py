@@ -1,0 +1,11 @@
+"""Acks: a worker killed mid-task loses nothing."""
+
+import pytest
+
+from harness.checks import acks
+from harness.session import Session
+
+
+@pytest.mark.check("acks.sigkill_mid_task_loses_nothing", subject="ai_agent_background.process_monday_webhook")
+def test_sigkill_mid_task_loses_nothing(harness_session: Session, record_property) -> None:  # type: ignore[no-untyped-def]
+    record_property("runs", acks.sigkill_mid_task_loses_nothing(harness_session))

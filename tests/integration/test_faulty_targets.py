@@ -1,0 +1,46 @@
+"""Each faulty target violates one property; the check for it must catch it, and no unrelated check may.
+
+Every row names the target, whether the full suite is needed, the checks that must report it, and the
+checks that may also report it because they look at the same property from another side.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import TARGETS
+
+pytestmark = [pytest.mark.live, pytest.mark.slow]
+
+CASES = [
+    ("transient_messages", True, {"topology.messages_are_persistent"}, set()),
+    ("non_durable_queue", True, {"topology.queue_is_durable"}, set()),
+    ("no_max_priority", True, {"topology.max_priority_covers_priorities", "priority.backlog_consumed_highest_first"},
+     set()),
+    ("prefetch_four", False, {"priority.worker_settings_keep_priority"},
+     {"priority.webhook_not_starved_by_backlog", "priority.backlog_consumed_highest_first"}),
+    ("two_retries", True, {"retries.declared_policy_matches_contract", "retries.failing_task_runs_max_retries_plus_one"},
+     set()),
+    ("dlq_in_body", True, {"dead_letters.dead_letters_after_max_retries",
+                           "dead_letters.failure_handling_outside_task_body"}, set()),
+    ("dlq_consumed", True, {"dead_letters.dead_letters_after_max_retries"},
+     {"topology.no_queue_without_consumers"}),
+    ("crash_loop", False, {"dead_letters.crash_loop_is_bounded"}, set()),
+    ("successes_not_stored", True, {"results.every_execution_has_a_row"}, {"results.no_enqueued_task_is_lost"}),
+    ("early_ack", False, {"acks.sigkill_mid_task_loses_nothing"}, {"dead_letters.crash_loop_is_bounded"}),
+    ("unconfirmed_publish", True, {"routing.publish_is_loss_safe"}, set()),
+    ("unconsumed_queue", True, {"topology.no_queue_without_consumers"}, {"results.no_enqueued_task_is_lost"}),
+]
+
+
+@pytest.mark.parametrize("name,quick,must,may", CASES, ids=[c[0] for c in CASES])
+def test_faulty_target_is_caught_by_its_check_only(harness, name: str, quick: bool, must: set[str],
+                                                   may: set[str]) -> None:
+    run = harness("run", "--target", str(TARGETS / f"{name}_target.py"), "--services", "external",
+                  *(["--quick"] if quick else []))
+    assert run.code == 1, run.stdout[-3000:]
+    found = {f["check"] for f in run.findings()}
+    assert must <= found, f"missed: {must - found}"
+    assert found <= must | may, f"unrelated checks also failed: {found - must - may}"
+    for finding in run.findings():
+        assert finding["expected"] and finding["observed"] and finding["reproduce"]

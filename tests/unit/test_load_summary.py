@@ -1,0 +1,75 @@
+"""Run figures and the latency gate: stable keys, verdicts, findings and the web tab's rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.load import webtab
+from harness.load.histograms import CORRECTED, FLOOR, UNCORRECTED, LatencyBook, http_series
+from harness.load.phase import lost_finding, p99_finding, parse_status, rejected_finding
+from harness.load.summary import EXIT_LATENCY_GATE, RunFacts, judge, summarize
+from harness.load.tapclient import parse
+
+FACTS = RunFacts(rate_rps=100, shape="", duration_s=10, slo_p99_ms=5.0, deadline_s=5.0)
+
+
+def _summary(latency_us: int, n: int = 1000, **counters: int) -> dict[str, Any]:
+    book = LatencyBook()
+    for i in range(n):
+        book.record(CORRECTED, latency_us + i % 100)
+        book.record(UNCORRECTED, latency_us - 200)
+        book.record(FLOOR, 500)
+        book.record(http_series("200"), 1500)
+    book.counters.update({"sent": n, "accepted": n, **counters})
+    return summarize(book, FACTS)
+
+
+def test_design_keys_are_present() -> None:
+    summary = _summary(1500)
+    assert set(summary["webhook_to_queue_us"]) >= {"count", "p50", "p95", "p99", "max"}
+    assert set(summary["floor_publish_to_queue_us"]) >= {"p50", "p99"}
+    assert summary["rate_rps"] == 100 and summary["slo_p99_ms"] == 5.0
+    assert summary["floor_ratio"]["p50"] == 3.1 and isinstance(summary["hdr"], str)
+    assert summary["verdict"] == "pass" and summary["reasons"] == []
+
+
+def test_p99_over_the_slo_fails_with_the_gate_exit_code() -> None:
+    summary = _summary(9000)
+    verdict = judge(summary)
+    assert not verdict.passed and verdict.latency_failed and EXIT_LATENCY_GATE == 3
+    finding = p99_finding(summary, "POST /webhook/monday", "locust ...")
+    assert finding is not None and "exceeds the 5 ms SLO" in finding.title and finding.severity.name == "HIGH"
+
+
+def test_lost_messages_fail_the_gate() -> None:
+    summary = _summary(1500, lost=3)
+    assert judge(summary).latency_failed
+    finding = lost_finding(summary, "POST /webhook/monday", "locust ...")
+    assert finding is not None and finding.title.startswith("3 accepted webhooks")
+
+
+def test_failed_requests_leave_no_figure_and_no_latency_exit_code() -> None:
+    book = LatencyBook()
+    book.counters.update({"sent": 50, "http_500": 50})
+    summary = summarize(book, FACTS)
+    verdict = judge(summary)
+    assert summary["webhook_to_queue_us"]["p99"] is None and summary["failures"]["http"] == {"500": 50}
+    assert not verdict.passed and not verdict.latency_failed  # Locust's own "requests failed" exit code
+    assert rejected_finding(summary, "s", "r") is not None and p99_finding(summary, "s", "r") is not None
+
+
+def test_web_tab_rows_show_sub_millisecond_figures() -> None:
+    rows = webtab.rows(_summary(1234))
+    assert rows[0]["name"] == "Verdict" and rows[0]["note"].startswith("PASS")
+    corrected = rows[1]
+    assert corrected["p50"].count(".") == 1 and len(corrected["p50"].split(".")[1]) == 3
+    assert "SLO p99 ≤ 5 ms" in corrected["note"]
+    assert {c["key"] for c in webtab.template_args()["extended_tables"][0]["structure"]} == set(rows[1])
+
+
+def test_protocol_lines_parse() -> None:
+    observed = parse("o 1f 123456789\n")
+    assert observed is not None and (observed.kind, observed.seq, observed.t_ns) == ("o", 31, 123456789)
+    assert parse("garbage") is None and parse("o zz 1") is None
+    assert parse_status("harness-load-status 99.5 4123 1000\n") == (99.5, 4123.0, 1000)
+    assert parse_status("harness-load-status 0.0 - 0") == (0.0, None, 0)
