@@ -6,13 +6,18 @@ STAMP  := $(VENV)/.installed
 OLD_VENV := .venv-celery5old
 OLD_STAMP := $(OLD_VENV)/.installed
 
-.PHONY: run test install services browser report-screenshot lint typecheck unit live clean
+.PHONY: run test bench install services browser report-screenshot lint typecheck unit live clean
 
 run: install services
 	$(BIN)/harness run --target reference
 
 test: install services browser $(OLD_STAMP) lint typecheck
 	$(BIN)/pytest tests
+
+# Ratios from one run: the reference target's webhook-to-queue p50/p99 against the floor (BENCH_RATE,
+# BENCH_SECONDS: 300/s for 30 s), and the load generator's sends/s against plain Locust FastHttpUser.
+bench: install services
+	$(BIN)/python -m harness.load.bench
 
 install: $(STAMP)
 

@@ -110,3 +110,49 @@ class UnsafePublishing(CheckFailed):
 
 class OrphanQueue(CheckFailed):
     """Messages pile up in a queue that no worker consumes."""
+
+
+# --- webhook security ----------------------------------------------------------------------------
+
+class UnsignedDeliveryAccepted(CheckFailed):
+    """The webhook accepted (or enqueued) a delivery that carried no signature."""
+
+
+class ForgedDeliveryAccepted(CheckFailed):
+    """The webhook accepted (or enqueued) a delivery whose signature is not valid for its body."""
+
+
+class BadRequestMishandled(CheckFailed):
+    """A malformed body or a wrong content type got a 2xx or a 5xx instead of a 4xx."""
+
+
+class ChallengeNotEchoed(CheckFailed):
+    """Monday's URL-verification challenge did not come back as sent: the webhook cannot be registered."""
+
+
+class DeliveryNotEnqueuedOnce(CheckFailed):
+    """A valid delivery was enqueued zero times, or more than once."""
+
+
+class ReplayEnqueuedTwice(CheckFailed):
+    """A retried delivery (same triggerUuid) was enqueued again."""
+
+
+class OversizedBodyRead(CheckFailed):
+    """A body far above the size limit was read (whole) instead of being refused early with 413."""
+
+
+class FuzzedRequestCrashed(CheckFailed):
+    """A generated request made the webhook answer 5xx."""
+
+
+class UnverifiedBodyEnqueued(CheckFailed):
+    """A generated request without a valid signature was enqueued."""
+
+
+class TimingLeak(CheckFailed):
+    """The time to refuse a signature depends on how much of it is right."""
+
+
+class SecretEchoed(CheckFailed):
+    """A secret (or a valid signature the caller did not have) appears in a response or a log."""

@@ -61,6 +61,7 @@ def _preset(config: pytest.Config) -> PresetSession | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     for marker in ("quick: part of the --quick smoke subset", "oauth: the OAuth suite (--oauth-test)",
+                   "security: the webhook security suite",
                    "check(id, subject): the check id and subject a scenario test reports under"):
         config.addinivalue_line("markers", marker)
     preset = _preset(config)
@@ -88,6 +89,8 @@ def _stash(config: pytest.Config, harness_config: HarnessConfig, run_report: Run
     config.stash[REDACTOR_KEY] = Redactor()
     config.pluginmanager.import_plugin("fixtures.session")
     config.pluginmanager.import_plugin("fixtures.runs")
+    config.pluginmanager.import_plugin("fixtures.security")
+    config.pluginmanager.import_plugin("fixtures.oauth")
 
 
 SUITE_ORDER = ("routing", "topology", "priority", "retries", "dead_letters", "acks", "results")
@@ -102,7 +105,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=_suite_rank)  # results are judged last, after every other suite published its work
     run = config.stash[CONFIG_KEY].run
     if run.quick:
-        kept = [i for i in items if i.get_closest_marker("quick") or not _is_check(i)]
+        kept = [i for i in items if i.get_closest_marker("quick") or not _is_check(i)
+                or (run.oauth_test and i.get_closest_marker("oauth"))]  # asked for explicitly
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
     if not run.oauth_test:
@@ -156,7 +160,8 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestR
         reason = f"{type(exc).__name__}: {exc}" if exc is not None else "failed"
         run_report.add(CheckRecord(check_id, subject, "error", report.duration, reason.splitlines()[0][:300]))
     else:
-        run_report.add(CheckRecord(check_id, subject, "passed", report.duration))
+        note = dict(report.user_properties).get("harness_note")  # figures a passing check wants shown
+        run_report.add(CheckRecord(check_id, subject, "passed", report.duration, str(note) if note else None))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 _URL_PASSWORD = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<user>[^:/@\s]*):(?P<pw>[^@/\s]*)@")
 MASK = "***"
@@ -34,3 +35,14 @@ class Redactor:
         for secret in sorted(self._secrets, key=len, reverse=True):
             text = text.replace(secret, MASK)
         return text
+
+
+def redact_tree(value: Any, redact: Callable[[str], str]) -> Any:
+    """``value`` with every string in it (keys included) redacted, before any escaping can hide a secret."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact_tree(k, redact): redact_tree(v, redact) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_tree(v, redact) for v in value]
+    return value

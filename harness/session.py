@@ -95,4 +95,6 @@ def keep_logs(workdir: Path, log_dir: Path, redactor: Redactor) -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
     for log in workdir.glob("*.log"):
         (log_dir / log.name).write_text(redactor(log.read_text(errors="replace")), encoding="utf-8")
+    if (workdir / "payloads").is_dir():  # the request bodies findings' curl lines replay (payloads/<name>)
+        shutil.copytree(workdir / "payloads", log_dir.parent / "payloads", dirs_exist_ok=True)
     shutil.rmtree(workdir / "bootstrap", ignore_errors=True)

@@ -81,7 +81,7 @@ class LoadDriver:
             event = tap.read()
         if event is None or event.kind != READY:
             tap.close()
-            raise RuntimeError(f"the load tap could not start: {event.text if event else 'it exited'}")
+            raise RuntimeError(f"the load tap could not start: {event if event else 'it exited'}")
         return tap
 
     # -- sending ---------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class _State:
     collector: Collector | None = None
     served: ServedTarget | None = None
     tap: TapProcess | None = None  # started at init, configured at test start
+    environment: Any = None
     greenlets: list[Any] = field(default_factory=list)
 
 
@@ -99,7 +100,7 @@ def options_of(environment: Any) -> LoadOptions:
 def _on_init(environment: Any, runner: Any, web_ui: Any = None, **_: Any) -> None:
     if environment.parsed_options is None:
         return
-    STATE.contract = load_config(Path.cwd()).contract
+    STATE.contract, STATE.environment = load_config(Path.cwd()).contract, environment
     if not isinstance(runner, MasterRunner):
         _prepare_load_process()
     if isinstance(runner, WorkerRunner):
@@ -166,9 +167,10 @@ def _on_test_start(environment: Any, **_: Any) -> None:
         _report_status(options)
         return
     share = 1.0 / options.workers if isinstance(runner, WorkerRunner) else 1.0
-    tap, STATE.tap = STATE.tap, None
+    tap, STATE.tap, started = STATE.tap, None, time.monotonic()
     try:
         STATE.driver = LoadDriver(environment, options, STATE.contract, share, tap)
+        log.info("load driver ready in %.2fs (share %.3g of %g/s)", time.monotonic() - started, share, options.rate)
     except (RuntimeError, ValueError) as exc:
         if tap is not None:
             tap.close()
@@ -178,14 +180,23 @@ def _on_test_start(environment: Any, **_: Any) -> None:
         return
     if isinstance(runner, LocalRunner):
         STATE.collector = Collector(options, slo, 1)
-        STATE.greenlets.append(gevent.spawn(_flush_locally, STATE.driver, STATE.collector))
+        STATE.greenlets.append(gevent.spawn(_flush_locally, environment, STATE.driver, STATE.collector))
         _report_status(options)
 
 
-def _flush_locally(driver: LoadDriver, collector: Collector) -> None:
+def _flush_locally(environment: Any, driver: LoadDriver, collector: Collector) -> None:
     while not driver.drained:
         collector.add_delta(driver.take_delta())
-        gevent.sleep(1)
+        _stop_when_measured(environment, driver.elapsed_s())
+        gevent.sleep(0.5)
+
+
+def _stop_when_measured(environment: Any, elapsed_s: float) -> None:
+    """With ``--duration-s``, end the run once that much was measured (start-up does not eat into it)."""
+    duration = options_of(environment).duration_s
+    if duration and elapsed_s >= duration and environment.runner.state not in ("stopping", "stopped", "cleanup"):
+        log.info("measured %.1fs: stopping", elapsed_s)
+        gevent.spawn(environment.runner.quit if environment.parsed_options.headless else environment.runner.stop)
 
 
 def _report_status(options: LoadOptions) -> None:
@@ -203,11 +214,14 @@ def _report_status(options: LoadOptions) -> None:
 def _on_report_to_master(client_id: str, data: dict[str, Any], **_: Any) -> None:
     if STATE.driver is not None:
         data["harness_load"] = STATE.driver.take_delta()
+        data["harness_elapsed_s"] = STATE.driver.elapsed_s()
 
 
 def _on_worker_report(client_id: str, data: dict[str, Any], **_: Any) -> None:
     if STATE.collector is not None and "harness_load" in data:
         STATE.collector.add_delta(data["harness_load"], client_id)
+        if STATE.environment is not None and not STATE.collector.finals:
+            _stop_when_measured(STATE.environment, float(data.get("harness_elapsed_s", 0)))
 
 
 def _current_summary() -> dict[str, Any] | None:

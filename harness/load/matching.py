@@ -70,14 +70,15 @@ class Matcher:
 
     def expire(self, now_ns: int) -> list[Outcome]:
         """Accepted sends still unseen ``deadline`` after they started: lost."""
-        lost = []
-        for seq, pending in list(self._pending.items()):
+        expired = []
+        for seq, pending in self._pending.items():
             if now_ns - pending.t0_ns <= self.deadline_ns:
                 break  # sends are registered in start order
             if pending.accepted and pending.observed_ns is None:
-                del self._pending[seq]
-                lost.append(Outcome(LOST, seq, detail=f"no message within {self.deadline_ns / 1e9:g}s"))
-        return lost
+                expired.append(seq)
+        for seq in expired:
+            del self._pending[seq]
+        return [Outcome(LOST, seq, detail=f"no message within {self.deadline_ns / 1e9:g}s") for seq in expired]
 
     def abandon(self) -> list[Outcome]:
         """End of the run: every accepted send still unseen is lost; unanswered ones are errors."""

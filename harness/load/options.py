@@ -26,6 +26,7 @@ class LoadOptions:
     late_ms: float = 2.0
     deadline_s: float = 5.0
     warmup_s: float = 2.0
+    duration_s: float = 0.0
     http_timeout_s: float = 5.0
     floor_rate: float = 20.0
     status_change_ratio: float = 0.5
@@ -75,6 +76,8 @@ def add_arguments(parser: Any) -> None:
         "this long after the send is lost")
     add("--warmup-s", type=float, default=2.0, help="sends in the first seconds of the schedule open the "
         "target's connections and are not measured (part of --run-time)")
+    add("--duration-s", type=float, default=0.0, help="stop once this many seconds were measured after the "
+        "warm-up, however long start-up took (0: --run-time alone decides)")
     add("--http-timeout-s", type=float, default=5.0, help="HTTP connect and read timeout")
     add("--floor-rate", type=float, default=20.0, help="floor publishes/s straight to the exchange (0 disables)")
     add("--status-change-ratio", type=float, default=0.5, help="share of deliveries that move an item to "

@@ -34,6 +34,7 @@ P99_CHECK = "latency.webhook_to_queue_p99_under_slo"
 REACH_CHECK = "latency.webhooks_reach_queue"
 ACCEPT_CHECK = "latency.webhooks_accepted_under_load"
 LOCUST_OK = (0, 1, 3)  # passed, requests failed, latency gate failed
+STARTUP_ALLOWANCE_S = 30
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,8 @@ class LoadPlan:
     users: int
 
     def run_time_s(self) -> int:
-        return round(self.seconds + self.warmup_s)
+        """Locust's ``--run-time``: a backstop; ``--duration-s`` ends the run once enough was measured."""
+        return round(self.seconds + self.warmup_s + STARTUP_ALLOWANCE_S)
 
 
 QUICK = LoadPlan(rate_rps=50, seconds=5, warmup_s=2, users=10)
@@ -60,7 +62,8 @@ def locust_command(plan: LoadPlan, locustfile: Path, webhook_url: str, run_dir: 
                    extra: Sequence[str] = ()) -> list[str]:
     return [*locust_base(), "-f", str(locustfile), *extra, "--headless", "--only-summary",
             "--loglevel", "WARNING", "-u", str(plan.users), "-r", str(plan.users), "--rate", f"{plan.rate_rps:g}",
-            "--run-time", f"{plan.run_time_s()}s", "--warmup-s", f"{plan.warmup_s:g}", "--webhook-url", webhook_url,
+            "--run-time", f"{plan.run_time_s()}s", "--warmup-s", f"{plan.warmup_s:g}",
+            "--duration-s", f"{plan.seconds:g}", "--webhook-url", webhook_url,
             "--slo-ms", f"{slo_ms:g}", "--latency-json", str(run_dir / "latency.json"),
             "--hdr-log", str(run_dir / "latency.hdrlog"), "--csv", str(run_dir / "locust"),
             "--html", str(run_dir / "locust.html")]
@@ -80,7 +83,7 @@ def reproduce_line(session: Session, plan: LoadPlan) -> str:
     run = session.config.run
     return (f"locust -f scenarios/locust_webhook.py --headless --target {run.target} "
             f"--services {session.services.backend} -u {plan.users} -r {plan.users} --rate {plan.rate_rps:g} "
-            f"--run-time {plan.run_time_s()}s --warmup-s {plan.warmup_s:g}")
+            f"--warmup-s {plan.warmup_s:g} --duration-s {plan.seconds:g}")
 
 
 StatusCallback = Callable[[float, float | None, int | None], None]
@@ -107,11 +110,13 @@ def _pump(stream: IO[str], output: list[str], on_status: StatusCallback | None) 
 
 
 def run_locust(session: Session, plan: LoadPlan, locustfile: Path, run_dir: Path,
-               on_status: StatusCallback | None = None, extra: Sequence[str] = ()) -> tuple[int, str]:
-    """Run Locust to completion (bounded); returns its exit code and output (status lines left out)."""
-    assert session.target.webhook_url is not None
-    command = locust_command(plan, locustfile, session.target.webhook_url, run_dir,
-                             session.config.contract.slo_p99_ms, extra)
+               on_status: StatusCallback | None = None, extra: Sequence[str] = (),
+               webhook_url: str | None = None) -> tuple[int, str]:
+    """Run Locust to completion (bounded) against the session's webhook (or ``webhook_url``) and broker;
+    returns its exit code and output (status lines left out)."""
+    url = webhook_url or session.target.webhook_url
+    assert url is not None
+    command = locust_command(plan, locustfile, url, run_dir, session.config.contract.slo_p99_ms, extra)
     process = subprocess.Popen([*command, "--status-lines"], env=locust_env(session), cwd=Path.cwd(), text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     output: list[str] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 TAB_KEY = "webhook-queue-hdr"
+MAX_HTTP_ROWS = 4  # keeps the rows at nine or fewer, so "1." to "9." sort in order
 TAB_TITLE = "Webhook → queue (HDR)"
 COLUMNS = [("name", "Measure"), ("count", "# samples"), ("p50", "p50 (ms)"), ("p90", "p90 (ms)"),
            ("p99", "p99 (ms)"), ("p999", "p99.9 (ms)"), ("max", "max (ms)"), ("note", "against SLO and floor")]
@@ -41,19 +42,21 @@ def _failures_note(summary: dict[str, Any]) -> str:
 
 
 def rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tab's rows, numbered: the UI sorts rows by their first column."""
     verdict = summary["verdict"].upper() + (": " + "; ".join(summary["reasons"]) if summary["reasons"] else "")
+    blank = dict.fromkeys(("p50", "p90", "p99", "p999", "max"), "")
     table = [
-        {"name": "Verdict", "count": summary["sends"]["started"], "note": verdict,
-         **dict.fromkeys(("p50", "p90", "p99", "p999", "max"), "")},
+        {"name": "Verdict", "count": summary["sends"]["started"], "note": verdict, **blank},
         _row("webhook → queue, from intended time", summary["webhook_to_queue_us"], _slo_note(summary)),
         _row("webhook → queue, from actual send", summary["webhook_to_queue_uncorrected_us"]),
         _row("floor: publish → queue", summary["floor_publish_to_queue_us"], "the harness publishing straight"
              " to the exchange, read through the same tap"),
     ]
-    table += [_row(f"HTTP {status}", figures) for status, figures in summary["http_us"].items()]
+    statuses = sorted(summary["http_us"].items(), key=lambda item: -int(item[1]["count"]))[:MAX_HTTP_ROWS]
+    table += [_row(f"HTTP {status}", figures) for status, figures in statuses]
     table.append({"name": "Failures and sends", "count": request_count(summary), "note": _failures_note(summary),
-                  **dict.fromkeys(("p50", "p90", "p99", "p999", "max"), "")})
-    return table
+                  **blank})
+    return [{**row, "name": f"{i}. {row['name']}"} for i, row in enumerate(table, 1)]
 
 
 def request_count(summary: dict[str, Any]) -> int:

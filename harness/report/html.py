@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from harness.redact import redact_tree
 from harness.report.charts import Chart, time_origin
 from harness.report.charts_broker import broker_charts, fault_charts
 from harness.report.charts_latency import latency_charts
@@ -38,16 +39,6 @@ def render_html(data: dict[str, Any], redact: Callable[[str], str]) -> str:
     would otherwise survive as ``&#39;`` or ``\\u003c``), then the page as written."""
     page = _environment().get_template("report.html.j2").render(**page_context(redact_tree(data, redact)))
     return redact(page).replace(PLOTLY_SLOT, f"<script>{_plotly_js()}</script>", 1)
-
-
-def redact_tree(value: Any, redact: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {redact_tree(k, redact): redact_tree(v, redact) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [redact_tree(v, redact) for v in value]
-    return value
 
 
 def _environment() -> jinja2.Environment:

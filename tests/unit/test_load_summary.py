@@ -60,7 +60,8 @@ def test_failed_requests_leave_no_figure_and_no_latency_exit_code() -> None:
 
 def test_web_tab_rows_show_sub_millisecond_figures() -> None:
     rows = webtab.rows(_summary(1234))
-    assert rows[0]["name"] == "Verdict" and rows[0]["note"].startswith("PASS")
+    assert rows[0]["name"] == "1. Verdict" and rows[0]["note"].startswith("PASS")
+    assert [row["name"] for row in rows] == sorted(row["name"] for row in rows)
     corrected = rows[1]
     assert corrected["p50"].count(".") == 1 and len(corrected["p50"].split(".")[1]) == 3
     assert "SLO p99 ≤ 5 ms" in corrected["note"]
