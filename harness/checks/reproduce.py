@@ -12,7 +12,7 @@ def harness_line(target: str, check_id: str) -> str:
 
 def delay_line(app_ref: str, task: str) -> str:
     module, _, attr = app_ref.partition(":")
-    code = f"from {module} import {attr} as a; a.tasks[{task!r}].delay({{'event': {{}}}})"
+    code = f'from {module} import {attr} as a; a.tasks["{task}"].delay({{"event": {{}}}})'
     return f"python -c {shlex.quote(code)}; rabbitmqctl list_queues -p $RABBITMQ_VHOST name messages"
 
 
