@@ -14,6 +14,7 @@ from pathlib import Path
 
 from harness.config import BACKENDS, DEFAULT_TIME_SCALE, HarnessConfig, RunOptions, load_config, services_from_env
 from harness.errors import HarnessError
+from harness.faults.plan import parse_faults, plan_for
 from harness.redact import mask_url_passwords
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
@@ -38,7 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
                      help="compress retry countdowns in live checks (the declared policy is checked as declared)")
     run.add_argument("--quick", action="store_true")
-    run.add_argument("--oauth-test", action="store_true")
+    run.add_argument("--oauth-test", action="store_true", help="add the OAuth suite (against the Monday emulator)")
+    run.add_argument("--monday-live", action="store_true",
+                     help="with --oauth-test: run the OAuth suite against Monday itself (MONDAY_LIVE_* variables)")
+    run.add_argument("--faults", nargs="?", const="all", default=None, metavar="LIST",
+                     help="add the fault phase: all (the default), or some of worker_kill, broker_restart, "
+                          "connections_closed, database_restart, database_unreachable, webhook_restart, mixed")
+    run.add_argument("--fault-rate", type=float, help="webhooks/s during each fault scenario")
+    run.add_argument("--fault-seconds", type=float, help="seconds of load in each fault scenario")
     run.add_argument("--services", default="auto", choices=BACKENDS)
     run.add_argument("--report-dir", default="reports")
     run.add_argument("--broker-url", help="external broker (or HARNESS_BROKER_URL)")
@@ -70,7 +78,9 @@ def config_from_args(args: argparse.Namespace) -> HarnessConfig:
     run = RunOptions(target=args.target, celery_app=args.celery_app, webhook_app=args.webhook_app,
                      webhook_url=args.webhook_url, target_python=args.target_python,
                      task_bodies=args.task_bodies, time_scale=args.time_scale, quick=args.quick,
-                     oauth_test=args.oauth_test, report_dir=Path(args.report_dir))
+                     oauth_test=args.oauth_test, monday_live=args.monday_live, report_dir=Path(args.report_dir),
+                     faults=parse_faults(args.faults), fault_rate=args.fault_rate, fault_seconds=args.fault_seconds)
+    plan_for(run.quick, run.fault_rate, run.fault_seconds)  # a bad rate or length exits 2 before anything starts
     return load_config(Path.cwd(), services_from_env(env, args.services), run)
 
 

@@ -99,7 +99,11 @@ class RunOptions:
     time_scale: float = DEFAULT_TIME_SCALE
     quick: bool = False
     oauth_test: bool = False
+    monday_live: bool = False  # with oauth_test: real Monday (MONDAY_LIVE_* credentials) instead of the emulator
     report_dir: Path = Path("reports")
+    faults: tuple[str, ...] = ()  # fault scenarios to run (harness.faults.plan); empty: no fault phase
+    fault_rate: float | None = None  # webhooks/s during each fault scenario (default: the plan's)
+    fault_seconds: float | None = None  # seconds of load in each fault scenario (default: the plan's)
 
 
 @dataclass(frozen=True)

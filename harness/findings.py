@@ -156,3 +156,29 @@ class TimingLeak(CheckFailed):
 
 class SecretEchoed(CheckFailed):
     """A secret (or a valid signature the caller did not have) appears in a response or a log."""
+
+
+# --- Monday OAuth ---------------------------------------------------------------------------------
+
+class TokenNotAcquired(CheckFailed):
+    """The target's way of getting a Monday token does not work (an unsupported grant, say)."""
+
+
+class UnknownScopesRequested(CheckFailed):
+    """The target asks Monday for permission scopes that do not exist (or lacks the ones it needs)."""
+
+
+class BearerCallRejected(CheckFailed):
+    """The target's GraphQL calls were missing, or Monday refused their token."""
+
+
+class RetryAfterIgnored(CheckFailed):
+    """After a 429 the target called again before Retry-After had passed, or gave up."""
+
+
+class TokenNotRefreshed(CheckFailed):
+    """An expired access token was not replaced through the refresh-token grant."""
+
+
+class BoardNotUpdated(CheckFailed):
+    """A webhook's task never changed the Monday board (no status change, no update)."""

@@ -12,6 +12,7 @@ import pytest
 import scenarios
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+from harness.ledger.render import reliability_lines
 from harness.load.phase import add_load_phase
 from harness.probes.sampler import BrokerStats, Sampler
 from harness.progress import Progress, make_progress
@@ -30,6 +31,7 @@ def pytest_args(config: HarnessConfig, extra: list[str]) -> list[str]:
             "--rootdir", str(Path.cwd()), "--target", config.run.target]
     args += ["--quick"] if config.run.quick else []
     args += ["--oauth-test"] if config.run.oauth_test else []
+    args += ["--monday-live"] if config.run.monday_live else []
     return args + extra
 
 
@@ -89,6 +91,8 @@ def summarize(report: RunReport, progress: Progress) -> None:
                               f"{len(report.findings)} findings")
     for finding in sorted(report.findings, key=lambda f: -f.severity):
         progress.line(f"    [{finding.severity}] {finding.subject}: {finding.title}")
+    for line in reliability_lines(report.reliability):  # the fault phase's account, when it ran
+        progress.line(f"    {line}")
 
 
 def exit_code(pytest_code: int, report: RunReport, run_dir: Path) -> int:

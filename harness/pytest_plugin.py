@@ -16,7 +16,9 @@ import pytest
 
 from harness.config import DEFAULT_TIME_SCALE, HarnessConfig, RunOptions, load_config, services_from_env
 from harness.errors import HarnessError
+from harness.faults.plan import parse_faults, plan_for
 from harness.findings import CheckFailed, CheckSkipped
+from harness.ledger.render import reliability_lines
 from harness.redact import Redactor
 from harness.report import CheckRecord, RunReport, write_run
 
@@ -42,7 +44,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--services", default="auto", choices=("auto", "docker", "local", "external"))
     group.addoption("--quick", action="store_true", help="smoke subset, under a minute")
     group.addoption("--oauth-test", action="store_true", help="add the OAuth suite")
+    group.addoption("--monday-live", action="store_true",
+                    help="with --oauth-test: against Monday itself (needs the MONDAY_LIVE_* variables)")
     group.addoption("--report-dir", default=None, help="write report.json and junit.xml under this folder")
+    group.addoption("--faults", nargs="?", const="all", default=None, metavar="LIST",
+                    help="add the fault suite: all, or some of worker_kill, broker_restart, connections_closed, "
+                         "database_restart, database_unreachable, webhook_restart, mixed")
+    group.addoption("--fault-rate", type=float, default=None, help="webhooks/s during each fault scenario")
+    group.addoption("--fault-seconds", type=float, default=None, help="seconds of load in each fault scenario")
 
 
 class PresetSession:
@@ -61,7 +70,7 @@ def _preset(config: pytest.Config) -> PresetSession | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     for marker in ("quick: part of the --quick smoke subset", "oauth: the OAuth suite (--oauth-test)",
-                   "security: the webhook security suite",
+                   "security: the webhook security suite", "faults: the fault suite (--faults)",
                    "check(id, subject): the check id and subject a scenario test reports under"):
         config.addinivalue_line("markers", marker)
     preset = _preset(config)
@@ -71,11 +80,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[REDACTOR_KEY].add(*preset.session.redactor.secrets)
         return
     opt = config.option
-    run = RunOptions(target=opt.target, celery_app=opt.celery_app, webhook_app=opt.webhook_app,
-                     webhook_url=opt.webhook_url, target_python=opt.target_python, task_bodies=opt.task_bodies,
-                     time_scale=opt.time_scale, quick=opt.quick, oauth_test=opt.oauth_test,
-                     report_dir=Path(opt.report_dir or "reports"))
     try:
+        run = RunOptions(target=opt.target, celery_app=opt.celery_app, webhook_app=opt.webhook_app,
+                         webhook_url=opt.webhook_url, target_python=opt.target_python, task_bodies=opt.task_bodies,
+                         time_scale=opt.time_scale, quick=opt.quick, oauth_test=opt.oauth_test,
+                         monday_live=opt.monday_live,
+                         report_dir=Path(opt.report_dir or "reports"), faults=parse_faults(opt.faults),
+                         fault_rate=opt.fault_rate, fault_seconds=opt.fault_seconds)
+        plan_for(run.quick, run.fault_rate, run.fault_seconds)
         harness_config = load_config(config.rootpath, services_from_env(os.environ, opt.services), run)
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
@@ -98,6 +110,8 @@ SUITE_ORDER = ("routing", "topology", "priority", "retries", "dead_letters", "ac
 
 def _suite_rank(item: pytest.Item) -> int:
     suite = Path(str(item.fspath)).stem.removeprefix("test_")
+    if suite == "faults":  # last of all: it restarts what the other suites rely on
+        return len(SUITE_ORDER) + 1
     return SUITE_ORDER.index(suite) if suite in SUITE_ORDER else len(SUITE_ORDER)
 
 
@@ -106,9 +120,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     run = config.stash[CONFIG_KEY].run
     if run.quick:
         kept = [i for i in items if i.get_closest_marker("quick") or not _is_check(i)
-                or (run.oauth_test and i.get_closest_marker("oauth"))]  # asked for explicitly
+                or (run.oauth_test and i.get_closest_marker("oauth"))  # asked for explicitly
+                or (run.faults and i.get_closest_marker("faults"))]
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+    if not run.faults:
+        skip_faults = pytest.mark.skip(reason="the fault suite runs only with --faults")
+        for item in items:
+            if item.get_closest_marker("faults"):
+                item.add_marker(skip_faults)
     if not run.oauth_test:
         skip = pytest.mark.skip(reason="the OAuth suite runs only with --oauth-test")
         for item in items:
@@ -181,6 +201,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     for finding in sorted(run_report.findings, key=lambda f: -f.severity):
         terminalreporter.write_line(config.stash[REDACTOR_KEY](
             f"[{finding.severity}] {finding.subject}: {finding.title}"))
+    for line in reliability_lines(run_report.reliability):
+        terminalreporter.write_line(line)
     terminalreporter.write_line(f"verdict: {run_report.verdict} ({len(run_report.checks)} checks)")
 
 

@@ -23,6 +23,7 @@ from harness.redact import Redactor
 from harness.services import provide
 from harness.services.base import Services
 from harness.services.isolation import isolated, management_of
+from harness.session_monday import MondayLink, monday_link
 from harness.target.env import RunSecrets
 from harness.target.launch import RunningTarget, launch
 from harness.target.spec import TargetSpec, resolve
@@ -44,6 +45,7 @@ class Session:
     results: ResultBackend
     secrets: RunSecrets
     redactor: Redactor
+    monday: MondayLink | None = None  # the Monday emulator (or real Monday) with --oauth-test
 
     @property
     def vhost(self) -> str:
@@ -80,14 +82,18 @@ def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mappin
             stack.callback(keep_logs, workdir, log_dir, redactor)
         api = stack.enter_context(management_of(services))
         install_catcher(api, services.broker.vhost)
+        monday = stack.enter_context(monday_link(config.run, services, run_secrets, run_id, inherited_env))
+        redactor.add(*(monday.secrets if monday else ()))
         target = stack.enter_context(launch(spec, services, config.contract, config.run, run_id=run_id,
-                                            workdir=workdir, secrets=run_secrets, inherited=inherited_env))
+                                            workdir=workdir, secrets=run_secrets, inherited=inherited_env,
+                                            monday_url=monday.emulator_url if monday else None,
+                                            extra_env=monday.target_env if monday else None))
         vhost = services.broker.vhost
         tap = Tap(services.broker).start(all_bindings(api, vhost, target.description.get("queues", [])))
         stack.callback(tap.stop)
         results = ResultBackend(services.database)
         stack.callback(results.close)
-        yield Session(config, run_id, services, spec, target, tap, api, results, run_secrets, redactor)
+        yield Session(config, run_id, services, spec, target, tap, api, results, run_secrets, redactor, monday)
 
 
 def keep_logs(workdir: Path, log_dir: Path, redactor: Redactor) -> None:

@@ -39,8 +39,9 @@ class HarnessRun:
 def run_harness(*args: str, report_dir: Path, env: dict[str, str] | None = None,
                 timeout: float = 240) -> HarnessRun:
     command = [HARNESS, *args]
-    if args and args[0] == "run":
-        command += ["--report-dir", str(report_dir)]
+    if args and args[0] == "run":  # before any "--": what follows it goes to pytest
+        at = args.index("--") if "--" in args else len(args)
+        command = [HARNESS, *args[:at], "--report-dir", str(report_dir), *args[at:]]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
                           env={**os.environ, **(env or {})}, check=False)
     return HarnessRun(done.returncode, done.stdout, done.stderr, report_dir)

@@ -9,8 +9,9 @@
 - ``report_to_master`` / ``worker_report``: encoded histogram deltas, merged exactly on the master.
 - ``test_stopping``: drain (stop sending, wait for answers and messages in flight), before Locust
   stops the users, so nothing in flight is cut short and counted lost.
-- ``quitting``: figures to ``--latency-json`` and the HDR log; ``process_exit_code`` is
-  ``EXIT_LATENCY_GATE`` (3) when p99 exceeds the SLO or messages were lost.
+- ``quitting``: figures to ``--latency-json`` and the HDR log; ``process_exit_code`` is 3 when p99
+  exceeds the SLO or messages were lost, 4 when the result is inconclusive (the floor itself exceeds
+  the SLO), and Locust's own otherwise (1 when requests failed).
 """
 
 from __future__ import annotations
@@ -30,16 +31,16 @@ from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 from harness.config import Contract, load_config
 from harness.load.locust_collect import LOCAL, Collector
 from harness.load.locust_driver import LoadDriver
+from harness.load.locust_target import find_target
 from harness.load.locust_web import install_tab
-from harness.load.options import WORKERS_ATTR, LoadOptions, add_arguments, base_url, check
-from harness.load.summary import EXIT_LATENCY_GATE, judge, one_line
+from harness.load.options import WORKERS_ATTR, LoadOptions, add_arguments, check
+from harness.load.summary import judge, one_line
 from harness.load.tapclient import TapProcess
 from harness.load.target_client import ServedTarget
 from payloads.pools import content_pools
 
 log = logging.getLogger("harness.load")
 DRAIN, FINAL = "harness_drain", "harness_final"
-TARGET_START_TIMEOUT_S = 300
 
 
 def fine_bucket(response_time_ms: float) -> float:
@@ -59,6 +60,7 @@ class _State:
     served: ServedTarget | None = None
     tap: TapProcess | None = None  # started at init, configured at test start
     environment: Any = None
+    stop_requested: bool = False
     greenlets: list[Any] = field(default_factory=list)
 
 
@@ -106,7 +108,7 @@ def _on_init(environment: Any, runner: Any, web_ui: Any = None, **_: Any) -> Non
     if isinstance(runner, WorkerRunner):
         runner.register_message(DRAIN, _on_drain, concurrent=True)
         return
-    _find_target(environment)
+    STATE.served = find_target(environment, options_of(environment))
     if isinstance(runner, MasterRunner):
         runner.register_message(FINAL, _on_final)
     if web_ui is not None:
@@ -119,46 +121,12 @@ def _prepare_load_process() -> None:
     content_pools()
 
 
-def _find_target(environment: Any) -> None:
-    options = options_of(environment)
-    if options.webhook_url:
-        environment.host = environment.host or base_url(options.webhook_url)
-    elif not environment.host:
-        _start_target(environment, options)
-
-
-def _start_target(environment: Any, options: LoadOptions) -> None:
-    log.info("starting target %s (services %s)", options.target, options.services)
-    STATE.served = ServedTarget(options.target, options.services, Path.cwd())
-    try:
-        with gevent.Timeout(TARGET_START_TIMEOUT_S):
-            info = STATE.served.info()
-    except (Exception, gevent.Timeout) as exc:
-        _stop_target()
-        sys.stderr.write(f"harness: could not start target {options.target!r}: {exc}\n")
-        raise SystemExit(2) from None
-    if not info.get("webhook_url"):
-        _stop_target()
-        sys.stderr.write(f"harness: target has no webhook: {info.get('skip_reason')}\n")
-        raise SystemExit(2)
-    ns = environment.parsed_options
-    ns.webhook_url, ns.broker_url = info["webhook_url"], info["amqp_url"]
-    ns.management_url, ns.webhook_secret = info["management_url"], info["webhook_secret"]
-    environment.host = base_url(info["webhook_url"])
-    log.info("target %s at %s (services %s)", info["target"], info["webhook_url"], info["services"])
-
-
-def _stop_target() -> None:
-    if STATE.served is not None:
-        STATE.served.stop()
-        STATE.served = None
-
-
 # -- test start --------------------------------------------------------------------------------------
 def _on_test_start(environment: Any, **_: Any) -> None:
     if environment.parsed_options is None or STATE.contract is None:
         return
     runner, options = environment.runner, options_of(environment)
+    STATE.stop_requested = False
     slo = options.slo_ms if options.slo_ms is not None else STATE.contract.slo_p99_ms
     STATE.user_class.network_timeout = STATE.user_class.connection_timeout = options.http_timeout_s
     if isinstance(runner, MasterRunner):
@@ -194,7 +162,8 @@ def _flush_locally(environment: Any, driver: LoadDriver, collector: Collector) -
 def _stop_when_measured(environment: Any, elapsed_s: float) -> None:
     """With ``--duration-s``, end the run once that much was measured (start-up does not eat into it)."""
     duration = options_of(environment).duration_s
-    if duration and elapsed_s >= duration and environment.runner.state not in ("stopping", "stopped", "cleanup"):
+    if duration and elapsed_s >= duration and not STATE.stop_requested:
+        STATE.stop_requested = True
         log.info("measured %.1fs: stopping", elapsed_s)
         gevent.spawn(environment.runner.quit if environment.parsed_options.headless else environment.runner.stop)
 
@@ -291,15 +260,17 @@ def _on_quitting(environment: Any, **_: Any) -> None:
     finally:
         if STATE.tap is not None:
             STATE.tap.close()
-        _stop_target()
+        if STATE.served is not None:
+            STATE.served.stop()
+            STATE.served = None
 
 
 def _finish(environment: Any, collector: Collector) -> None:
     summary = collector.summary()
     verdict = judge(summary)
-    if verdict.latency_failed:
-        environment.process_exit_code = EXIT_LATENCY_GATE
-    summary["gate_exit_code"] = EXIT_LATENCY_GATE if verdict.latency_failed else None
+    if verdict.exit_code is not None:
+        environment.process_exit_code = verdict.exit_code
+    summary["gate_exit_code"] = verdict.exit_code
     collector.close()
     if collector.options.latency_json:
         path = Path(collector.options.latency_json)

@@ -6,7 +6,9 @@ webhook secret through its environment, writes ``latency.json``, the HDR logs an
 reports into the run's folder, and its figures become the report's ``latency`` section and three
 checks:
 
-- ``latency.webhook_to_queue_p99_under_slo``: p99 from the intended send time within the SLO;
+- ``latency.webhook_to_queue_p99_under_slo``: p99 from the intended send time within the SLO (skipped,
+  with the reason, when the floor measured in the same run exceeds the SLO itself: the machine cannot
+  judge it then, unless the target's median is over the SLO while the floor's is not);
 - ``latency.webhooks_reach_queue``: every accepted webhook's message reached a queue in time;
 - ``latency.webhooks_accepted_under_load``: every correctly signed webhook got a 2xx under load.
 """
@@ -26,14 +28,14 @@ from typing import IO, Any
 
 from harness.findings import Finding, Severity
 from harness.load.locust_collect import STATUS_PREFIX
-from harness.load.summary import describe_failures, request_failures
+from harness.load.summary import describe_failures, request_failures, slo_judgement
 from harness.report.model import CheckRecord, RunReport
 from harness.session import Session
 
 P99_CHECK = "latency.webhook_to_queue_p99_under_slo"
 REACH_CHECK = "latency.webhooks_reach_queue"
 ACCEPT_CHECK = "latency.webhooks_accepted_under_load"
-LOCUST_OK = (0, 1, 3)  # passed, requests failed, latency gate failed
+LOCUST_OK = (0, 1, 3, 4)  # passed, requests failed, latency gate failed, inconclusive
 STARTUP_ALLOWANCE_S = 30
 
 
@@ -163,13 +165,22 @@ def judge_phase(summary: dict[str, Any], session: Session, plan: LoadPlan,
                 duration_s: float) -> list[tuple[CheckRecord, tuple[Finding, ...]]]:
     subject = "POST " + session.config.contract.webhook.path
     reproduce = reproduce_line(session, plan)
-    results: list[tuple[CheckRecord, tuple[Finding, ...]]] = []
-    for check, finding in ((P99_CHECK, p99_finding(summary, subject, reproduce)),
-                           (REACH_CHECK, lost_finding(summary, subject, reproduce)),
-                           (ACCEPT_CHECK, rejected_finding(summary, subject, reproduce))):
-        status = "passed" if finding is None else "failed"
-        results.append((CheckRecord(check, subject, status, duration_s / 3), (finding,) if finding else ()))
+    share = duration_s / 3
+    verdict, why = slo_judgement(summary)
+    results: list[tuple[CheckRecord, tuple[Finding, ...]]]
+    if verdict == "inconclusive":
+        results = [(CheckRecord(P99_CHECK, subject, "skipped", share, why), ())]
+    else:
+        results = [_record(P99_CHECK, subject, share, p99_finding(summary, subject, reproduce))]
+    results.append(_record(REACH_CHECK, subject, share, lost_finding(summary, subject, reproduce)))
+    results.append(_record(ACCEPT_CHECK, subject, share, rejected_finding(summary, subject, reproduce)))
     return results
+
+
+def _record(check: str, subject: str, duration_s: float,
+            finding: Finding | None) -> tuple[CheckRecord, tuple[Finding, ...]]:
+    status = "passed" if finding is None else "failed"
+    return CheckRecord(check, subject, status, duration_s), (finding,) if finding else ()
 
 
 def _ms(us: Any) -> str:

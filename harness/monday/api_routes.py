@@ -106,6 +106,9 @@ class GraphQLRoute:
     def _rate_limit(self) -> None:
         window = self.state.rate_window
         wait = window.try_consume(self.state.now()) if window else None
+        if self.state.throttle_left > 0:  # forced by /_emulator/throttle
+            self.state.throttle_left -= 1
+            wait = self.state.throttle_retry_after
         if wait is not None:
             error = {
                 "message": "Rate Limit Exceeded",

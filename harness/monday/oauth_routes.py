@@ -45,6 +45,7 @@ class OAuthRoutes:
             error=result.error,
             scopes=result.scopes,
             client_id=result.client_id,
+            requested=tuple(query.get("scope", "").split()),
         )
         return result.response
 
@@ -82,6 +83,7 @@ class OAuthRoutes:
                 grant=params.get("grant_type", default_grant),
                 error=exc.error,
                 client_id=params.get("client_id"),
+                requested=tuple(params.get("scope", "").split()),
             )
             return response
         self._log(
@@ -91,6 +93,7 @@ class OAuthRoutes:
             grant=params.get("grant_type", default_grant),
             scopes=grant.scopes,
             client_id=grant.client_id,
+            requested=tuple(params.get("scope", "").split()),
         )
         return JSONResponse(grant.body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
@@ -104,6 +107,7 @@ class OAuthRoutes:
         error: str | None = None,
         scopes: frozenset[str] = frozenset(),
         client_id: str | None = None,
+        requested: tuple[str, ...] = (),
     ) -> None:
         self.state.record(
             method=request.method,
@@ -114,4 +118,5 @@ class OAuthRoutes:
             error=error,
             scopes=tuple(sorted(scopes)),
             client_id=client_id,
+            requested=requested,
         )

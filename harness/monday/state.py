@@ -73,6 +73,7 @@ class CallRecord:
     client_id: str | None = None
     token: str | None = None
     api_version: str | None = None
+    requested: tuple[str, ...] = ()  # scopes the request asked for (authorize and token calls), as sent
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +91,7 @@ class CallRecord:
             "client_id": self.client_id,
             "token": self.token,
             "api_version": self.api_version,
+            "requested_scopes": list(self.requested),
         }
 
 
@@ -105,6 +107,8 @@ class EmulatorState:
     calls: list[CallRecord] = field(default_factory=list)
     rate_window: FixedWindow | None = None
     complexity_window: FixedWindow | None = None
+    throttle_left: int = 0  # the next this-many /v2 calls get a 429 (set through /_emulator/throttle)
+    throttle_retry_after: int = 1
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900_000_001))
 
     def __post_init__(self) -> None:
@@ -127,6 +131,15 @@ class EmulatorState:
         self.boards = seed_boards(self.config, self.now())
         self.rate_window = new_window(limits.requests_per_window, limits.window_s)
         self.complexity_window = new_window(limits.complexity_budget, limits.complexity_window_s)
+        self.throttle_left = 0
+
+    def expire_access_tokens(self) -> int:
+        """End the life of every usable OAuth 2.1 access token now (legacy tokens never expire)."""
+        expired = [r for r in self.tokens.values() if r.kind == "access" and r.flow == "oauth2.1" and
+                   r.usable(self.now())]
+        for record in expired:
+            record.expires_at = self.now()
+        return len(expired)
 
     def record(self, **details: Any) -> CallRecord:
         """Append a call to the log and return it."""

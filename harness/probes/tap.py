@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pika
+import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 
 from harness.probes.management import Management
@@ -28,6 +29,7 @@ PREFIX = "harness.tap"
 UNROUTABLE = "<unroutable>"
 CATCHER_EXCHANGE = "harness.unroutable"
 CATCHER_POLICY = "harness-alternate-exchange"
+CONNECTION_PREFIX = "harness-tap-"  # the tap's AMQP connection name (a fault closing connections spares it)
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Tap:
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="harness-tap", daemon=True)
         self.listeners: list[Callable[[Observation], None]] = []
+        self.reconnects = 0
 
     def start(self, bindings: Iterable[Binding], timeout_s: float = 10) -> Tap:
         self._commands.put((list(bindings), threading.Event()))
@@ -170,18 +173,39 @@ class Tap:
 
     # -- consumer thread ---------------------------------------------------------------------------
     def _run(self) -> None:
-        params = pika.URLParameters(self._broker.amqp_url)
         try:
-            connection = pika.BlockingConnection(params)
-            channel = connection.channel()
-            channel.exchange_declare(CATCHER_EXCHANGE, "fanout", durable=False, auto_delete=False)
-            self._declare(channel, UNROUTABLE, CATCHER_EXCHANGE, "")
-            self._apply_commands(channel)
+            connection, channel = self._connect()
         except BaseException as exc:
             self._error = exc
             self._ready.set()
             return
         self._ready.set()
+        while True:
+            try:
+                self._consume(connection, channel)
+                return
+            except (pika.exceptions.AMQPError, OSError):  # a broker restart, or its connections closed
+                reconnected = self._reconnect()
+            if reconnected is None:
+                return
+            connection, channel = reconnected
+            self.reconnects += 1
+
+    def _connect(self) -> tuple[pika.BlockingConnection, BlockingChannel]:
+        """Connect, declare the catcher and every mirror (again, after a reconnection)."""
+        params = pika.URLParameters(self._broker.amqp_url)
+        params.client_properties = {"connection_name": f"{CONNECTION_PREFIX}{self.instance}"}
+        connection = pika.BlockingConnection(params)
+        channel = connection.channel()
+        channel.exchange_declare(CATCHER_EXCHANGE, "fanout", durable=False, auto_delete=False)
+        self._declare(channel, UNROUTABLE, CATCHER_EXCHANGE, "")
+        for binding in list(self._mirrored.values()):
+            self._declare(channel, binding.meaning, binding.exchange, binding.routing_key,
+                          f"{PREFIX}.{self.instance}.{binding.mirror}")
+        self._apply_commands(channel)
+        return connection, channel
+
+    def _consume(self, connection: pika.BlockingConnection, channel: BlockingChannel) -> None:
         try:
             while not self._stop.is_set():
                 self._apply_commands(channel)
@@ -189,6 +213,15 @@ class Tap:
         finally:
             if connection.is_open:
                 connection.close()
+
+    def _reconnect(self) -> tuple[pika.BlockingConnection, BlockingChannel] | None:
+        """Connect again every half second until it works or the tap is stopped (then ``None``)."""
+        while not self._stop.wait(0.5):
+            try:
+                return self._connect()
+            except (pika.exceptions.AMQPError, OSError):
+                continue
+        return None
 
     def _apply_commands(self, channel: BlockingChannel) -> None:
         while not self._commands.empty():

@@ -49,11 +49,35 @@ class Database:
         return "db+" + self.url.replace("postgresql+psycopg2://", "postgresql://", 1)
 
 
+class ServerControl(Protocol):
+    """Stops and starts one server a back-end runs, keeping its address and its data (fault injection)."""
+
+    how: str  # what stop and start do, for the report: "SIGTERM to the local rabbitmq-server, ..."
+
+    def stop(self) -> None:
+        """The server stops answering (returns once it is down)."""
+        ...
+
+    def start(self) -> None:
+        """The server answers again at the same address, with the same data (returns once it is ready)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Controls:
+    """Handles on the servers a back-end started; ``None`` where it cannot stop one, and why."""
+
+    broker: ServerControl | None = None
+    database: ServerControl | None = None
+    why_not: str = "this back-end started no server of its own"
+
+
 @dataclass(frozen=True)
 class Services:
     backend: str
     broker: Broker
     database: Database
+    controls: Controls = field(default_factory=Controls, compare=False, repr=False)
 
 
 def database_error_line(exc: Exception) -> str:

@@ -7,7 +7,9 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from harness.errors import ServiceUnavailable
-from harness.services.base import Broker, Database, Services
+from harness.services.base import Broker, Controls, Database, Services
+from harness.services.local import _management_ready
+from harness.services.readiness import wait_until
 
 RABBIT_IMAGE = "rabbitmq:3.12-management-alpine"
 POSTGRES_IMAGE = "postgres:16-alpine"
@@ -46,7 +48,9 @@ class DockerBackend:
         with ExitStack() as stack:
             rabbit: Any = stack.enter_context(RabbitMqContainer(RABBIT_IMAGE).with_exposed_ports(5672, 15672))
             pg: Any = stack.enter_context(PostgresContainer(POSTGRES_IMAGE, driver=None))
-            yield Services("docker", _broker_of(rabbit), _database_of(pg))
+            broker = _broker_of(rabbit)
+            controls = Controls(DockerRabbit(rabbit, broker), DockerPostgres(pg))
+            yield Services("docker", broker, _database_of(pg), controls)
 
 
 def _broker_of(container: Any) -> Broker:
@@ -57,3 +61,42 @@ def _broker_of(container: Any) -> Broker:
 
 def _database_of(container: Any) -> Database:
     return Database(container.get_connection_url())
+
+
+class DockerRabbit:
+    """The node's application stopped and started inside its container (``rabbitmqctl`` through the
+    Docker API), so the container, its published ports and its data stay."""
+
+    how = "rabbitmqctl stop_app, then start_app, in the RabbitMQ container (Docker exec)"
+
+    def __init__(self, container: Any, broker: Broker) -> None:
+        self._container, self._broker = container, broker
+
+    def _ctl(self, command: str) -> None:
+        code, output = self._container.get_wrapped_container().exec_run(["rabbitmqctl", command])
+        if code != 0:
+            text = output.decode(errors="replace").strip().splitlines() if output else []
+            raise ServiceUnavailable(f"rabbitmqctl {command} failed: {text[-1] if text else code}")
+
+    def stop(self) -> None:
+        self._ctl("stop_app")
+
+    def start(self) -> None:
+        self._ctl("start_app")
+        wait_until(lambda: _management_ready(self._broker), 60, "RabbitMQ management API")
+
+
+class DockerPostgres:
+    """The PostgreSQL container paused and unpaused (Docker API): unreachable meanwhile, its port kept
+    (a restarted container could get another published port)."""
+
+    how = "docker pause, then unpause, of the PostgreSQL container"
+
+    def __init__(self, container: Any) -> None:
+        self._container = container
+
+    def stop(self) -> None:
+        self._container.get_wrapped_container().pause()
+
+    def start(self) -> None:
+        self._container.get_wrapped_container().unpause()

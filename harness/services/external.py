@@ -12,7 +12,7 @@ from harness.config import ServiceSettings
 from harness.errors import ServiceUnavailable
 from harness.probes.management import Management
 from harness.redact import mask_url_passwords
-from harness.services.base import Broker, Database, Services, database_error_line
+from harness.services.base import Broker, Controls, Database, Services, database_error_line
 
 DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -63,4 +63,5 @@ class ExternalBackend:
     def provide(self) -> Iterator[Services]:
         self._check_broker()
         self._check_database()
-        yield Services("external", self.broker, self.database)
+        yield Services("external", self.broker, self.database,
+                       Controls(why_not="the external back-end never stops servers it did not start"))

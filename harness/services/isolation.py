@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import sqlalchemy
 
@@ -29,8 +30,8 @@ def isolated(services: Services, run_id: str) -> Iterator[Services]:
         api.create_vhost(vhost, services.broker.user)
         try:
             with _database(services, dbname):
-                yield Services(services.backend, services.broker.in_vhost(vhost),
-                               services.database.with_name(dbname))
+                yield replace(services, broker=services.broker.in_vhost(vhost),
+                              database=services.database.with_name(dbname))
         finally:
             api.delete_vhost(vhost)
 
@@ -39,7 +40,8 @@ def isolated(services: Services, run_id: str) -> Iterator[Services]:
 def _database(services: Services, dbname: str) -> Iterator[None]:
     if not _SAFE.match(dbname):
         raise ServiceUnavailable(f"unsafe database name {dbname!r}")
-    engine = sqlalchemy.create_engine(services.database.url, isolation_level="AUTOCOMMIT")
+    # pre-ping: the server may have been restarted since CREATE (a fault), leaving a dead pooled connection
+    engine = sqlalchemy.create_engine(services.database.url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         _execute(engine, f'CREATE DATABASE "{dbname}"')
         yield

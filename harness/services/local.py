@@ -23,7 +23,7 @@ from pytest_postgresql.executors.proc import PostgreSQLExecutor
 from pytest_rabbitmq.factories.executor import RabbitMqExecutor
 
 from harness.errors import ServiceUnavailable, StartupTimeout
-from harness.services.base import Broker, Database, Services
+from harness.services.base import Broker, Controls, Database, Services
 from harness.services.readiness import tail, wait_until
 
 RABBIT_CANDIDATES = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/sbin/rabbitmq-server")
@@ -70,9 +70,9 @@ class LocalBackend:
         with ExitStack() as stack:
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="harness-local-")))
             workdir.chmod(0o711)  # postgres, when started as its own user, must reach its subdirectory
-            broker = stack.enter_context(local_rabbitmq(workdir / "rabbit", self.consumer_timeout_ms))
-            database = stack.enter_context(local_postgres(workdir / "pg"))
-            yield Services("local", broker, database)
+            broker, rabbit = stack.enter_context(rabbit_node(workdir / "rabbit", self.consumer_timeout_ms))
+            database, postgres = stack.enter_context(postgres_cluster(workdir / "pg"))
+            yield Services("local", broker, database, Controls(rabbit, postgres))
 
 
 def _rabbit_config(amqp_port: int, mgmt_port: int, consumer_timeout_ms: int | None) -> str:
@@ -91,9 +91,48 @@ def _rabbit_config(amqp_port: int, mgmt_port: int, consumer_timeout_ms: int | No
     return "\n".join(lines) + "\n"
 
 
+class LocalRabbit:
+    """The local node's stop (SIGTERM: a clean shutdown) and start (same ports, same data directory)."""
+
+    how = "SIGTERM to the local rabbitmq-server, then a start on the same ports and data directory"
+
+    def __init__(self, executor: RabbitMqExecutor, broker: Broker, log_dir: Path) -> None:
+        self._executor, self._broker, self._log_dir = executor, broker, log_dir
+
+    def stop(self) -> None:
+        self._executor.stop()
+
+    def start(self) -> None:
+        _start(self._executor, "local rabbitmq-server", self._log_dir)
+        wait_until(lambda: _management_ready(self._broker), 60, "RabbitMQ management API",
+                   lambda: tail(self._log_dir))
+
+
+class LocalPostgres:
+    """The local cluster's stop (``pg_ctl stop -m fast``) and start (same port, same data directory)."""
+
+    how = "pg_ctl stop -m fast on the local postgres, then a start on the same port and data directory"
+
+    def __init__(self, executor: PostgreSQLExecutor, log: Path) -> None:
+        self._executor, self._log = executor, log
+
+    def stop(self) -> None:
+        self._executor.stop()
+
+    def start(self) -> None:
+        _start(self._executor, "local postgres", self._log)
+
+
 @contextmanager
 def local_rabbitmq(workdir: Path, consumer_timeout_ms: int | None = None) -> Iterator[Broker]:
     """A RabbitMQ node with the management plugin, on free loopback ports."""
+    with rabbit_node(workdir, consumer_timeout_ms) as (broker, _control):
+        yield broker
+
+
+@contextmanager
+def rabbit_node(workdir: Path, consumer_timeout_ms: int | None = None) -> Iterator[tuple[Broker, LocalRabbit]]:
+    """:func:`local_rabbitmq`, with the handle that stops and starts the node."""
     server = find_rabbitmq_server()
     assert server is not None
     amqp_port, dist_port, mgmt_port = (port_for.select_random() for _ in range(3))
@@ -112,7 +151,7 @@ def local_rabbitmq(workdir: Path, consumer_timeout_ms: int | None = None) -> Ite
         _start(executor, "local rabbitmq-server", workdir / "log")
         wait_until(lambda: _management_ready(broker), 60, "RabbitMQ management API",
                    lambda: tail(workdir / "log"))
-        yield broker
+        yield broker, LocalRabbit(executor, broker, workdir / "log")
     finally:
         _stop(executor)
 
@@ -142,6 +181,13 @@ def _pg_ctl_wrapper(workdir: Path, pg_ctl: str) -> str:
 @contextmanager
 def local_postgres(workdir: Path) -> Iterator[Database]:
     """A PostgreSQL cluster with trust auth, on a free loopback port."""
+    with postgres_cluster(workdir) as (database, _control):
+        yield database
+
+
+@contextmanager
+def postgres_cluster(workdir: Path) -> Iterator[tuple[Database, LocalPostgres]]:
+    """:func:`local_postgres`, with the handle that stops and starts the cluster."""
     pg_ctl = find_pg_ctl()
     assert pg_ctl is not None
     workdir.mkdir(parents=True)
@@ -151,7 +197,8 @@ def local_postgres(workdir: Path) -> Iterator[Database]:
                                   user="postgres", timeout=60)
     try:
         _start(executor, "local postgres", workdir / "postgres.log")
-        yield Database(f"postgresql://postgres@127.0.0.1:{port}/postgres")
+        database = Database(f"postgresql://postgres@127.0.0.1:{port}/postgres")
+        yield database, LocalPostgres(executor, workdir / "postgres.log")
     finally:
         _stop(executor)
 

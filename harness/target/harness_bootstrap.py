@@ -9,7 +9,8 @@ single module, so it works with the target's own pinned Celery 5.x. Sub-commands
 
 Probes: with ``--bodies stub`` every task body is replaced by a probe that records the execution to
 ``$HARNESS_PROBE_LOG`` and, when an argument carries a ``__harness__`` marker, fails, hangs or kills
-its own process. With ``--bodies real`` the real bodies run and are only recorded.
+its own process, or runs the real body for that one message when the marker says ``"real": true``
+(the OAuth suite's end-to-end check). With ``--bodies real`` the real bodies run and are only recorded.
 """
 
 import argparse
@@ -108,8 +109,9 @@ def make_probe(task, original, stub):
                routing_key=info.get("routing_key"), exchange=info.get("exchange"),
                priority=info.get("priority"), redelivered=info.get("redelivered"),
                trigger=trigger_of(args, kwargs))
-        if stub:
-            act_on(find_marker(args, kwargs), request.retries, request.id)
+        marker = find_marker(args, kwargs)
+        if stub and not marker.get("real"):
+            act_on(marker, request.retries, request.id)
             result = {"probe": task.name, "attempt": request.retries + 1}
         else:
             result = original(*args, **kwargs)

@@ -35,6 +35,7 @@ class RunningTarget:
     env: dict[str, str]
     workdir: Path
     published: list[tuple[str, str]] = field(default_factory=list)  # (task id, task name) sent by the harness
+    processes: dict[str, Any] = field(default_factory=dict)  # "worker", "webhook": their mirakuru executors
 
     def publish(self, task: str, *args: Any, **options: Any) -> dict[str, Any]:
         reply = self.publisher.publish(task, args, None, **options)
@@ -44,13 +45,15 @@ class RunningTarget:
 
 
 def prepare_env(spec: TargetSpec, services: Services, secrets: RunSecrets, run_id: str, workdir: Path,
-                inherited: Mapping[str, str], monday_url: str | None = None) -> dict[str, str]:
+                inherited: Mapping[str, str], monday_url: str | None = None,
+                extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     bootstrap_dir = workdir / "bootstrap"
     bootstrap_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(BOOTSTRAP, bootstrap_dir / BOOTSTRAP.name)
     env = base_env(dict(inherited))
     env.update(target_env(services, secrets, run_id=run_id, probe_log=workdir / "probe.jsonl",
                           python_path=[bootstrap_dir, *spec.path], monday_url=monday_url))
+    env.update(extra_env or {})  # e.g. real Monday's URLs and credentials (--monday-live)
     return env
 
 
@@ -84,32 +87,34 @@ def webhook_ref(spec: TargetSpec, description: dict[str, Any]) -> str | None:
 @contextmanager
 def launch(spec: TargetSpec, services: Services, contract: Contract, run: RunOptions, *, run_id: str,
            workdir: Path, secrets: RunSecrets, inherited: Mapping[str, str],
-           monday_url: str | None = None) -> Iterator[RunningTarget]:
-    env = prepare_env(spec, services, secrets, run_id, workdir, inherited, monday_url)
+           monday_url: str | None = None, extra_env: Mapping[str, str] | None = None) -> Iterator[RunningTarget]:
+    env = prepare_env(spec, services, secrets, run_id, workdir, inherited, monday_url, extra_env)
     description = inspect(spec, env)
     executions = ExecutionLog(workdir / "probe.jsonl")
+    started: dict[str, Any] = {}  # the fault phase restarts and kills these
     with ExitStack() as stack:
-        _start_worker(stack, spec, description, contract, run, run_id, env, workdir, executions)
-        url, skip = _start_webhook(stack, spec, description, contract, env, workdir)
+        _start_worker(stack, spec, description, contract, run, run_id, env, workdir, executions, started)
+        url, skip = _start_webhook(stack, spec, description, contract, env, workdir, started)
         publisher = processes.Publisher(
             [spec.python, "-m", "harness_bootstrap", "publish", "--app", spec.celery_app], env,
             workdir / "publisher.log")
         stack.callback(publisher.close)
-        yield RunningTarget(spec, description, url, skip, executions, publisher, env, workdir)
+        yield RunningTarget(spec, description, url, skip, executions, publisher, env, workdir, processes=started)
 
 
 def _start_worker(stack: ExitStack, spec: TargetSpec, description: dict[str, Any], contract: Contract,
                   run: RunOptions, run_id: str, env: dict[str, str], workdir: Path,
-                  executions: ExecutionLog) -> None:
+                  executions: ExecutionLog, started: dict[str, Any]) -> None:
     log = workdir / "worker.log"
     command = worker_command(spec, description, contract, run, run_id)
     executor = processes.worker_executor(command, env, log, lambda: executions.ready_count() > 0)
     processes.start_process(executor, f"Celery worker of {spec.name}", log)
     stack.callback(processes.stop_process, executor)
+    started["worker"] = executor
 
 
 def _start_webhook(stack: ExitStack, spec: TargetSpec, description: dict[str, Any], contract: Contract,
-                   env: dict[str, str], workdir: Path) -> tuple[str | None, str | None]:
+                   env: dict[str, str], workdir: Path, started: dict[str, Any]) -> tuple[str | None, str | None]:
     if spec.webhook_url:
         return spec.webhook_url.rstrip("/") + contract.webhook.path, None
     ref = webhook_ref(spec, description)
@@ -122,4 +127,5 @@ def _start_webhook(stack: ExitStack, spec: TargetSpec, description: dict[str, An
     executor = processes.server_executor(command, env, log, port)
     processes.start_process(executor, f"webhook of {spec.name} ({ref})", log)
     stack.callback(processes.stop_process, executor)
+    started["webhook"] = executor
     return f"http://127.0.0.1:{port}{contract.webhook.path}", None

@@ -11,7 +11,15 @@ Differences from the document, each one a finding the harness reports against ``
 - publisher confirms plus an alternate exchange, so nothing published is lost silently;
 - prefetch 1 with late acks, no silently created queues, extended results;
 - the webhook checks content type and body size before reading, verifies the signature over the raw
-  bytes, answers 400 to bad JSON, and does not enqueue a delivery twice (idempotent on triggerUuid).
+  bytes, answers 400 to bad JSON, and does not enqueue a delivery twice (idempotent on triggerUuid);
+  a delivery it could not enqueue gets a 503 and is forgotten, so Monday's retry enqueues it;
+- task ids derive from triggerUuid, so a delivery enqueued again (a webhook restarted between two
+  retries) or a task redelivered after a crash overwrites the same result row instead of adding one;
+- results are stored with backoff while PostgreSQL is unreachable, and the delivery count used to park
+  poison messages does not fail a task when PostgreSQL cannot answer;
+- Monday is reached through ``monday_client`` (OAuth 2.1 with PKCE instead of the document's
+  ``client_credentials``, only scopes that exist, Retry-After honoured, tokens refreshed); the real
+  body of ``process_monday_webhook`` sets the item's status and posts an update when MONDAY_API_URL is set.
 """
 
 import hashlib
@@ -21,6 +29,7 @@ import os
 import uuid
 from collections import OrderedDict
 
+import monday_client
 import sqlalchemy
 from celery import Celery, Task
 from celery.signals import worker_ready
@@ -73,6 +82,11 @@ class Settings:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
     CELERY_TASK_PUBLISH_RETRY = True
     CELERY_RESULT_EXTENDED = True
+    # While PostgreSQL is unreachable a result is stored again with backoff (tens of seconds in all),
+    # not three times within 50 ms, after which the message was acked and the result lost for good.
+    CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+    CELERY_RESULT_BACKEND_MAX_RETRIES = 10
+    CELERY_RESULT_BACKEND_BASE_SLEEP_BETWEEN_RETRIES_MS = 100
 
 
 celery_app = Celery("ai_agent_background")
@@ -100,16 +114,28 @@ COUNT_START = sqlalchemy.text(
     "ON CONFLICT (attempt) DO UPDATE SET starts = task_deliveries.starts + 1 RETURNING starts")
 
 
-def _count_start(attempt):
-    """How many times this attempt has started, this one included (survives worker crashes)."""
-    global _engine
-    if _engine is None:
-        _engine = sqlalchemy.create_engine(os.environ["CELERY_RESULT_BACKEND"].replace("db+", "", 1))
-        with _engine.begin() as conn:
+def _deliveries_engine():
+    engine = sqlalchemy.create_engine(os.environ["CELERY_RESULT_BACKEND"].replace("db+", "", 1))
+    try:
+        with engine.begin() as conn:
             conn.execute(sqlalchemy.text(
                 "CREATE TABLE IF NOT EXISTS task_deliveries (attempt text PRIMARY KEY, starts int NOT NULL)"))
-    with _engine.begin() as conn:
-        return conn.execute(COUNT_START, {"attempt": attempt}).scalar()
+    except sqlalchemy.exc.IntegrityError:
+        pass  # another worker process created it at the same moment
+    return engine
+
+
+def _count_start(attempt):
+    """How many times this attempt has started, this one included (survives worker crashes); 0 while
+    PostgreSQL is unreachable: an outage must not fail or park the task, which then runs as usual."""
+    global _engine
+    try:
+        if _engine is None:
+            _engine = _deliveries_engine()
+        with _engine.begin() as conn:
+            return conn.execute(COUNT_START, {"attempt": attempt}).scalar()
+    except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError):
+        return 0
 
 
 class DeadLettering(Task):
@@ -147,7 +173,21 @@ def send_to_dead_letter_queue(record):
 )
 def process_monday_webhook(self, payload, signature=None):
     event = payload.get("event", {})
-    return {"pulse_id": event.get("pulseId"), "status": "received"}
+    result = {"pulse_id": event.get("pulseId"), "status": "received"}
+    if monday_client.configured() and event.get("pulseId"):
+        _report_to_monday(event)
+        result["monday"] = "reported"
+    return result
+
+
+def _report_to_monday(event):
+    """Mark the item as being worked on, then say so in its updates (idempotent first, so a retry
+    after a failed update does not change anything twice but the update)."""
+    client = monday_client.shared()
+    board = event.get("boardId") or os.environ.get("MONDAY_BOARD_ID")
+    column = os.environ.get("MONDAY_STATUS_COLUMN_ID", "status")
+    client.change_status(board, event["pulseId"], column, "Working on it")
+    client.create_update(event["pulseId"], f"AI-Agent picked up: {event.get('pulseName', 'this task')}")
 
 
 @celery_app.task(name="ai_agent_background.execute_workflow", base=DeadLettering)
@@ -239,5 +279,9 @@ async def monday_webhook(request: Request):
     trigger = payload.get("triggerUuid") or (payload.get("event") or {}).get("triggerUuid")
     if trigger and not _first_delivery(str(trigger)):
         return {"status": "duplicate"}
-    await run_in_threadpool(_enqueue, payload, str(trigger or uuid.uuid4()))
+    try:
+        await run_in_threadpool(_enqueue, payload, str(trigger or uuid.uuid4()))
+    except Exception:  # not enqueued (the broker is away): forget the delivery, so Monday's retry enqueues it
+        _seen.pop(str(trigger), None)
+        return _error(503, "the delivery could not be enqueued; retry later")
     return {"status": "queued"}

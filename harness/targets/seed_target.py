@@ -2,13 +2,16 @@
 
 Only the parts the document leaves out are filled in: task bodies and the webhook endpoint, written
 the way the document's snippets imply. Everything is wired from the environment variables the
-document names.
+document names. The real body of ``process_monday_webhook`` follows the document's "Monday.com OAuth
+Flow" (a client_credentials token request asking for items:* scopes, then a Bearer call) when
+MONDAY_AUTH_URL points somewhere (the harness's emulator with --oauth-test); without it, it only records.
 """
 
 import hashlib
 import hmac
 import json
 import os
+import urllib.request
 
 from celery import Celery
 from fastapi import FastAPI, HTTPException, Request
@@ -70,6 +73,8 @@ def send_to_dead_letter_queue(record):
 def process_monday_webhook(self, payload, signature=None):
     try:
         event = payload.get("event", {})
+        if os.environ.get("MONDAY_AUTH_URL") and event.get("pulseId"):
+            _post_update(_document_token(), event["pulseId"], "AI-Agent: tâche reçue")
         return {"pulse_id": event.get("pulseId"), "status": "received"}
     except Exception as exc:
         if self.request.retries >= 3:
@@ -80,6 +85,31 @@ def process_monday_webhook(self, payload, signature=None):
                 "retries": self.request.retries,
             })
         raise
+
+
+def _document_token():
+    """The document's "Token Acquisition": client_credentials with its scopes (items:* included)."""
+    body = json.dumps({
+        "client_id": os.environ.get("MONDAY_CLIENT_ID"),
+        "client_secret": os.environ.get("MONDAY_CLIENT_KEY"),
+        "grant_type": "client_credentials",
+        "scope": "boards:read boards:write items:read items:write",
+    }).encode()
+    request = urllib.request.Request(os.environ["MONDAY_AUTH_URL"].rstrip("/") + "/oauth2/token", data=body,
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["access_token"]
+
+
+def _post_update(token, item_id, text):
+    """The document's "API Calls with Bearer Token"."""
+    query = "mutation ($item: ID!, $body: String!) { create_update(item_id: $item, body: $body) { id } }"
+    body = json.dumps({"query": query, "variables": {"item": str(item_id), "body": text}}).encode()
+    request = urllib.request.Request(os.environ.get("MONDAY_API_URL", "https://api.monday.com/v2"), data=body,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                                     method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
 
 
 @celery_app.task(name="ai_agent_background.execute_workflow")

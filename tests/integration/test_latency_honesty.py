@@ -9,10 +9,12 @@ from __future__ import annotations
 import threading
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from harness.load.summary import EXIT_LATENCY_GATE
+from harness.load.summary import EXIT_INCONCLUSIVE, EXIT_LATENCY_GATE
+from harness.session import Session
 from tests.integration._latency import LoadRun, load, target_session
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -37,27 +39,47 @@ def test_a_target_that_never_publishes_loses_every_message(tmp_path: Path) -> No
     assert summary["failures"]["lost"] == summary["sends"]["accepted"] == summary["sends"]["started"] > 50
 
 
-def _in_parallel(runs: dict[str, LoadRun], jobs: dict[str, object]) -> None:
-    threads = [threading.Thread(target=lambda name=name, job=job: runs.__setitem__(name, job()))  # type: ignore
-               for name, job in jobs.items()]
+def _side_by_side(sessions: dict[str, Session], folder: Path, **kwargs: Any) -> dict[str, dict[str, Any]]:
+    """Load every session at once, so they share whatever else the machine is doing."""
+    runs: dict[str, LoadRun] = {}
+
+    def work(name: str, session: Session) -> None:
+        runs[name] = load(session, folder / name, **kwargs)
+
+    threads = [threading.Thread(target=work, args=item) for item in sessions.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=180)
+    return {name: run.summary for name, run in runs.items()}
+
+
+def _quiet(*summaries: dict[str, Any]) -> bool:
+    """Whether the floor measured in each run stayed within the SLO (the machine can resolve ~1 ms)."""
+    return all((s["floor_publish_to_queue_us"]["p99"] or 10**9) <= s["slo_p99_ms"] * 1000 for s in summaries)
 
 
 def test_a_known_3ms_delay_shifts_p50_by_3ms(tmp_path: Path) -> None:
-    """Reference and a copy that sleeps 3 ms before publishing, loaded side by side (same noise)."""
-    runs: dict[str, LoadRun] = {}
+    """Reference and a copy that sleeps 3 ms before publishing, loaded side by side (same noise).
+
+    An attempt counts when both floors stayed within the SLO; with none in two attempts the machine is
+    too busy to resolve half a millisecond, and the test says so rather than guess.
+    """
+    shifts = []
     with ExitStack() as stack:
         reference = stack.enter_context(target_session("reference"))
         slow = stack.enter_context(target_session("sleep_3ms"))
-        _in_parallel(runs, {name: (lambda s=s, name=name: load(s, tmp_path / name, rate=40, seconds=6))
-                            for name, s in (("reference", reference), ("slow", slow))})
-    ref, slowed = runs["reference"].summary, runs["slow"].summary
-    assert ref["webhook_to_queue_us"]["count"] > 150 and slowed["webhook_to_queue_us"]["count"] > 150
-    shift_us = slowed["webhook_to_queue_us"]["p50"] - ref["webhook_to_queue_us"]["p50"]
-    assert 2500 <= shift_us <= 3500, (ref["webhook_to_queue_us"], slowed["webhook_to_queue_us"])
+        for attempt in range(2):
+            found = _side_by_side({"reference": reference, "slow": slow}, tmp_path / str(attempt), rate=40,
+                                  seconds=6, extra=["--status-change-ratio", "0"])
+            ref, slowed = found["reference"], found["slow"]
+            assert ref["webhook_to_queue_us"]["count"] > 150 and slowed["webhook_to_queue_us"]["count"] > 150
+            if _quiet(ref, slowed):
+                shifts.append(slowed["webhook_to_queue_us"]["p50"] - ref["webhook_to_queue_us"]["p50"])
+                break
+    if not shifts:
+        pytest.skip("the floor exceeded the SLO in every attempt: this machine is too busy to resolve 0.5 ms")
+    assert 2500 <= shifts[0] <= 3500, shifts
 
 
 def test_a_stall_shows_in_corrected_p99_not_in_uncorrected(tmp_path: Path) -> None:
@@ -69,4 +91,4 @@ def test_a_stall_shows_in_corrected_p99_not_in_uncorrected(tmp_path: Path) -> No
     assert corrected["count"] > 500 and summary["sends"]["late"] > 50
     assert corrected["p99"] >= 10 * uncorrected["p99"], (corrected, uncorrected)
     assert corrected["p99"] >= 150_000
-    assert run.code == EXIT_LATENCY_GATE
+    assert run.code in (EXIT_LATENCY_GATE, EXIT_INCONCLUSIVE) and summary["verdict"] != "pass"

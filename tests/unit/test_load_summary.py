@@ -13,12 +13,13 @@ from harness.load.tapclient import parse
 FACTS = RunFacts(rate_rps=100, shape="", duration_s=10, slo_p99_ms=5.0, deadline_s=5.0)
 
 
-def _summary(latency_us: int, n: int = 1000, **counters: int) -> dict[str, Any]:
+def _summary(latency_us: int, n: int = 1000, floor_us: tuple[int, int] = (500, 500), tail_us: int = 0,
+             **counters: int) -> dict[str, Any]:
     book = LatencyBook()
     for i in range(n):
-        book.record(CORRECTED, latency_us + i % 100)
+        book.record(CORRECTED, (tail_us if tail_us and i % 50 == 0 else latency_us) + i % 100)
         book.record(UNCORRECTED, latency_us - 200)
-        book.record(FLOOR, 500)
+        book.record(FLOOR, floor_us[1] if i % 20 == 0 else floor_us[0])
         book.record(http_series("200"), 1500)
     book.counters.update({"sent": n, "accepted": n, **counters})
     return summarize(book, FACTS)
@@ -39,6 +40,19 @@ def test_p99_over_the_slo_fails_with_the_gate_exit_code() -> None:
     assert not verdict.passed and verdict.latency_failed and EXIT_LATENCY_GATE == 3
     finding = p99_finding(summary, "POST /webhook/monday", "locust ...")
     assert finding is not None and "exceeds the 5 ms SLO" in finding.title and finding.severity.name == "HIGH"
+
+
+def test_a_tail_over_the_slo_is_inconclusive_when_the_floor_is_over_it_too() -> None:
+    noisy = _summary(2000, tail_us=40_000, floor_us=(900, 12_000))
+    verdict = judge(noisy)
+    assert verdict.verdict == "inconclusive" and verdict.exit_code == 4 and not verdict.latency_failed
+    assert "cannot judge" in verdict.reasons[0]
+    assert judge(_summary(2000, tail_us=40_000)).verdict == "fail"  # a quiet floor: the tail is the target's
+
+
+def test_a_median_over_the_slo_fails_even_when_the_floor_is_noisy() -> None:
+    verdict = judge(_summary(11_000, floor_us=(900, 12_000)))
+    assert verdict.verdict == "fail" and verdict.exit_code == EXIT_LATENCY_GATE and "median" in verdict.reasons[0]
 
 
 def test_lost_messages_fail_the_gate() -> None:

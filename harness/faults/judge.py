@@ -1,0 +1,117 @@
+"""A fault scenario's findings, and its entry in report.json's ``reliability`` section.
+
+Losing an accepted webhook fails the gate (critical): the finding names the fault, the number lost
+and example ``triggerUuid``s. Not accepting webhooks again after a fault fails it too (high).
+Unexpected messages are reported (medium), and work that ran to completion twice is noted (low):
+at-least-once delivery repeats work by design, and the target must make that harmless.
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from harness.faults.phase import FAULTS, ScenarioResult
+from harness.findings import CheckFailed, Finding, Severity
+from harness.ledger.account import Account
+from harness.session import Session
+
+CHECK = "faults.no_loss_under_fault"
+
+
+class AcceptedWorkLost(CheckFailed):
+    """Under a fault, accepted webhooks' work was lost, or the target stopped accepting webhooks."""
+
+
+NUMERIC = ("sent", "accepted", "rejected", "completed", "failed", "dead_lettered", "lost", "duplicated",
+           "completed_twice", "unexpected")
+
+
+def reproduce(session: Session, scenario: str) -> str:
+    return (f"harness run --target {shlex.quote(session.spec.name)} --services {session.services.backend} "
+            f"--quick --faults {scenario}  # or: pytest scenarios/test_faults.py --faults {scenario}")
+
+
+def fault_titles(result: ScenarioResult) -> str:
+    return " then ".join(FAULTS[e["kind"]].title for e in result.events) or "no fault"
+
+
+def lost_breakdown(result: ScenarioResult) -> str:
+    lost = [v for v in result.verdicts if v.outcome == "lost"]
+    queued = sum(v.reached_queue is not None for v in lost)
+    unroutable = sum(v.unroutable for v in lost)
+    started = sum(v.delivery.trigger in result.runs for v in lost)
+    return (f"{queued} of them reached a queue (the tap saw the message), {unroutable} reached none "
+            f"(unroutable), {len(lost) - queued - unroutable} were never seen on the broker; "
+            f"{started} had started on a worker")
+
+
+def lost_finding(session: Session, result: ScenarioResult, acc: Account) -> Finding:
+    examples = ", ".join(acc.examples.get("lost", []))
+    details = "; ".join(e["detail"] for e in result.events)
+    return Finding(
+        CHECK, result.scenario.name, Severity.CRITICAL,
+        f"{acc.lost} of {acc.accepted} accepted webhooks lost under {fault_titles(result)}",
+        expected="every accepted webhook ends with a final row in celery_taskmeta or a message in the DLQ "
+                 "(durable queues, persistent messages, publisher confirms before the 2xx, late acks)",
+        observed=f"{acc.lost} accepted webhooks have neither, {result.plan.drain_s:g} s after the load: "
+                 f"{lost_breakdown(result)}. Lost, for example (triggerUuid): {examples}. Faults: {details}",
+        reproduce=reproduce(session, result.scenario.name))
+
+
+def other_findings(session: Session, result: ScenarioResult, acc: Account) -> list[Finding]:
+    found, name, again = [], result.scenario.name, reproduce(session, result.scenario.name)
+    if acc.accepted == 0:
+        found.append(Finding(CHECK, name, Severity.HIGH, f"the target accepted none of {acc.sent} webhooks",
+                             "2xx answers before and after the fault", f"answers: {_answers(result)}", again))
+    for entry in result.recovery:
+        if entry["accepts_again_s"] is None and acc.accepted:
+            found.append(Finding(CHECK, name, Severity.HIGH, f"webhooks still refused after {entry['kind']}",
+                                 "the target accepts webhooks again once the fault is over",
+                                 f"no webhook sent after the fault and before the load ended got a 2xx "
+                                 f"(answers: {_answers(result)})", again))
+    if acc.unexpected:
+        found.append(Finding(CHECK, name, Severity.MEDIUM, f"{acc.unexpected} task messages the harness never caused",
+                             "only messages caused by the harness's webhooks during the phase",
+                             f"task ids, for example: {', '.join(acc.examples.get('unexpected', []))}", again))
+    if acc.completed_twice:
+        found.append(Finding(CHECK, name, Severity.LOW, f"{acc.completed_twice} webhooks' work ran to completion twice",
+                             "each attempt of a task completes once (or repeating it is harmless: idempotent)",
+                             f"for example (triggerUuid): {', '.join(acc.examples.get('duplicated', []))}", again))
+    return found
+
+
+def _answers(result: ScenarioResult) -> str:
+    counts: dict[str, int] = {}
+    for verdict in result.verdicts:
+        for attempt in verdict.delivery.attempts:
+            counts[attempt.describe()] = counts.get(attempt.describe(), 0) + 1
+    return ", ".join(f"{n}× {answer}" for answer, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
+
+
+def findings(session: Session, result: ScenarioResult) -> tuple[Finding, ...]:
+    acc = result.account
+    if acc is None:
+        return ()
+    lost = [lost_finding(session, result, acc)] if acc.lost else []
+    return (*lost, *other_findings(session, result, acc))
+
+
+def report_entry(result: ScenarioResult, records: str | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"name": result.scenario.name, "faults": list(result.scenario.faults),
+                             "skipped": result.skipped, "not_injected": dict(result.not_injected),
+                             "rate_rps": result.plan.rate_rps, "load_s": round(result.load_s, 1)}
+    if result.account is not None:
+        entry.update(account=result.account.to_dict(), recovery=result.recovery, records=records)
+    return entry
+
+
+def add_to_reliability(reliability: dict[str, Any] | None, entry: dict[str, Any],
+                       events: list[dict[str, Any]]) -> dict[str, Any]:
+    """report.json's ``reliability``: every scenario, every fault event, and the ledger's totals."""
+    merged = dict(reliability or {})
+    merged["scenarios"] = [*(merged.get("scenarios") or []), entry]
+    merged["faults"] = [*(merged.get("faults") or []), *events]
+    accounts = [s["account"] for s in merged["scenarios"] if s.get("account")]
+    merged["ledger"] = {key: sum(int(a.get(key, 0)) for a in accounts) for key in NUMERIC}
+    return merged

@@ -1,0 +1,124 @@
+"""One fault scenario: a steady load, its faults at their times, Monday-style retries of what was
+refused, then waiting (bounded) until every accepted webhook's work has ended, and the account."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.faults.base import Fault, FaultContext, pause
+from harness.faults.broker import BrokerRestart, ConnectionsClosed
+from harness.faults.database import DatabaseRestart, DatabaseUnreachable
+from harness.faults.plan import MAX_LOAD_S, FaultPlan, Scenario, offsets
+from harness.faults.process import WebhookRestart, WorkerKill
+from harness.faults.recovery import recovery
+from harness.ledger.account import Account, Verdict, account, judge, settled
+from harness.ledger.evidence import EvidenceReader
+from harness.ledger.records import Delivery, Evidence
+from harness.ledger.sender import WebhookSender, is_loopback
+from harness.session import Session
+
+FAULTS: dict[str, Fault] = {f.name: f for f in (WorkerKill(), BrokerRestart(), ConnectionsClosed(),
+                                                DatabaseRestart(), DatabaseUnreachable(), WebhookRestart())}
+SETTLE_POLL_S = 0.5
+QUIET_S = 1.5  # nothing new seen for this long before the account is closed
+ANSWER_WAIT_S = 60.0
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    plan: FaultPlan
+    skipped: str | None = None
+    not_injected: dict[str, str] = field(default_factory=dict)  # fault -> why this back-end cannot inject it
+    events: list[dict[str, Any]] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    account: Account | None = None
+    recovery: list[dict[str, Any]] = field(default_factory=list)
+    runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    load_s: float = 0.0
+
+
+def unavailable(session: Session, scenario: Scenario) -> dict[str, str]:
+    reasons = {name: FAULTS[name].unavailable(session) for name in scenario.faults}
+    return {name: reason for name, reason in reasons.items() if reason}
+
+
+def why_skip(session: Session, scenario: Scenario, reasons: dict[str, str]) -> str | None:
+    url = session.target.webhook_url
+    if url is None:
+        return session.target.webhook_skip_reason or "the target has no webhook"
+    if not is_loopback(url):
+        return "the fault phase sends webhooks only to loopback addresses"
+    if len(reasons) == len(scenario.faults):
+        return "; ".join(f"{name}: {why}" for name, why in reasons.items())
+    return None
+
+
+def run_scenario(session: Session, scenario: Scenario, plan: FaultPlan) -> ScenarioResult:
+    reasons = unavailable(session, scenario)
+    skip = why_skip(session, scenario, reasons)
+    if skip is not None:
+        return ScenarioResult(scenario, plan, skipped=skip, not_injected=reasons)
+    faults = [FAULTS[name] for name in scenario.faults if name not in reasons]
+    assert session.target.webhook_url is not None
+    sender = WebhookSender(session.target.webhook_url, session.secrets.webhook_secret,
+                           session.config.contract.webhook.scheme, marker={"hang": plan.hang_s},
+                           status_change_ratio=plan.status_change_ratio)
+    context = FaultContext(session, sender, plan, scenario.name)
+    since = time.time()
+    try:
+        load_end = drive(context, faults)
+        sender.retry_unaccepted(plan.retry_rounds, plan.retry_delay_s)
+        reader = EvidenceReader(session.tap, session.target.executions.refresh, session.results,
+                                session.config.contract.dlq_queue, since)
+        verdicts, evidence = settle(reader, sender.deliveries, plan.drain_s)
+    finally:
+        sender.close()
+    return ScenarioResult(scenario, plan, None, reasons, context.events, verdicts,
+                          account(verdicts, evidence.unexpected),
+                          recovery(context.events, sender.deliveries, verdicts, load_end),
+                          runs_by_trigger(evidence), load_end - since)
+
+
+def drive(context: FaultContext, faults: list[Fault]) -> float:
+    """The load, with each fault injected at its offset; returns when the load ended (epoch s)."""
+    plan, sender = context.plan, context.sender
+    sender.start(plan.rate_rps, MAX_LOAD_S)
+    started = time.monotonic()
+    try:
+        for offset, fault in zip(offsets(plan, len(faults)), faults, strict=True):
+            pause(started + offset - time.monotonic())
+            fault.inject(context)
+        pause(max(started + plan.seconds, time.monotonic() + plan.gap_s) - time.monotonic())
+    finally:
+        sender.halt()
+    load_end = time.time()
+    sender.join(ANSWER_WAIT_S)
+    return load_end
+
+
+def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float) -> tuple[list[Verdict], Evidence]:
+    """Judge every delivery until all accepted work has ended and nothing new is seen, or the deadline."""
+    sent = {d.trigger for d in deliveries}
+    deadline = time.monotonic() + deadline_s
+    footprint: tuple[int, ...] = ()
+    quiet_since = time.monotonic()
+    while True:
+        evidence = reader.gather(sent)
+        verdicts = [judge(d, evidence) for d in deliveries]
+        now_seen = (sum(map(len, evidence.arrivals.values())), sum(map(len, evidence.runs.values())),
+                    len(evidence.rows), len(evidence.dead))
+        if now_seen != footprint:
+            footprint, quiet_since = now_seen, time.monotonic()
+        quiet = time.monotonic() - quiet_since >= QUIET_S
+        if (settled(verdicts) and quiet) or time.monotonic() >= deadline:
+            return verdicts, evidence
+        time.sleep(SETTLE_POLL_S)
+
+
+def runs_by_trigger(evidence: Evidence) -> dict[str, list[dict[str, Any]]]:
+    return {trigger: [{"task": r.task, "id": r.task_id, "attempt": r.attempt, "pid": r.pid, "t": r.t,
+                       "done": r.done} for r in runs]
+            for trigger, runs in evidence.runs.items()}

@@ -1,0 +1,110 @@
+"""Gathers what was seen of a phase's deliveries: tap copies, probe records, result rows, DLQ messages.
+
+A message is tied to a delivery by the ``triggerUuid`` inside it: at the top of a task's payload, in
+its Monday ``event``, or anywhere in a dead-letter record that wraps the payload.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy
+
+from harness.ledger.records import Arrival, Evidence, Run
+from harness.probes.results import ResultBackend
+from harness.probes.tap import Observation, Tap
+
+FINAL = ("SUCCESS", "FAILURE", "REVOKED")
+MAX_DEPTH = 8
+
+
+def find_trigger(value: Any, depth: int = 0) -> str | None:
+    """The first ``triggerUuid`` anywhere in a decoded JSON value (bounded depth)."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(value, dict):
+        if isinstance(value.get("triggerUuid"), str | int):
+            return str(value["triggerUuid"])
+        children: Iterable[Any] = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return None
+    return next((t for t in (find_trigger(c, depth + 1) for c in children) if t), None)
+
+
+def trigger_of(observation: Observation) -> str | None:
+    if observation.trigger:
+        return observation.trigger
+    try:
+        return find_trigger(json.loads(observation.body))
+    except ValueError:
+        return None
+
+
+def monotonic_to_wall(t_ns: int) -> float:
+    return t_ns / 1e9 + (time.time() - time.monotonic())
+
+
+class EvidenceReader:
+    """Reads the tap, the probe log and the result backend for deliveries sent since ``since``."""
+
+    def __init__(self, tap: Tap, probe_events: Any, results: ResultBackend, dlq_queue: str, since: float) -> None:
+        self._tap, self._probe_events, self._results = tap, probe_events, results
+        self._dlq, self._since = dlq_queue, since
+        self._final: dict[str, str] = {}
+
+    def gather(self, sent: set[str]) -> Evidence:
+        evidence = Evidence()
+        self._read_tap(evidence, sent)
+        self._read_probes(evidence, sent)
+        ids = set().union(*(evidence.task_ids(t) for t in sent)) if sent else set()
+        evidence.rows = self._final_rows(ids)
+        return evidence
+
+    def _read_tap(self, evidence: Evidence, sent: set[str]) -> None:
+        for observation in self._tap.observations():
+            t = monotonic_to_wall(observation.t_ns)
+            if t < self._since:
+                continue
+            trigger = trigger_of(observation)
+            if observation.queue == self._dlq and trigger in sent:
+                evidence.dead.setdefault(str(trigger), t)
+            elif trigger in sent:
+                evidence.arrivals.setdefault(str(trigger), []).append(Arrival(
+                    observation.queue, observation.task, observation.task_id, t, observation.persistent))
+            elif observation.task:
+                evidence.unexpected.append(observation.task_id or observation.task)
+
+    def _read_probes(self, evidence: Evidence, sent: set[str]) -> None:
+        events = [e for e in self._probe_events() if float(e.get("t", 0)) >= self._since]
+        done = {_key(e): float(e["t"]) for e in events if e.get("event") == "done"}
+        for e in events:
+            if e.get("event") == "task" and e.get("trigger") in sent:
+                run = Run(str(e["task"]), str(e["id"]), int(e.get("retries") or 0) + 1, int(e["pid"]),
+                          float(e["t"]), done.get(_key(e)))
+                evidence.runs.setdefault(str(e["trigger"]), []).append(run)
+
+    def _final_rows(self, ids: set[str]) -> dict[str, str]:
+        wanted = sorted(ids - set(self._final))
+        for start in range(0, len(wanted), 1000):
+            for task_id, row in self._rows(wanted[start:start + 1000]).items():
+                if row in FINAL:
+                    self._final[task_id] = row
+        return {i: self._final[i] for i in ids if i in self._final}
+
+    def _rows(self, ids: list[str]) -> dict[str, str]:
+        """Statuses of ``ids``; after a database restart the pool is renewed once, then rows are skipped."""
+        for _ in range(2):
+            try:
+                return {i: r.status for i, r in self._results.rows(ids).items()}
+            except sqlalchemy.exc.SQLAlchemyError:
+                self._results.close()  # disposes the pool; the next query reconnects
+        return {}
+
+
+def _key(event: dict[str, Any]) -> tuple[str, int, int]:
+    return str(event.get("id")), int(event.get("retries") or 0), int(event.get("pid") or 0)

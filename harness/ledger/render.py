@@ -1,0 +1,64 @@
+"""The account as printed lines, and the ledger's records as JSON lines for the run's folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from harness.ledger.account import Verdict
+
+COLUMNS = (("sent", "sent"), ("accepted", "accepted"), ("rejected", "rejected"), ("completed", "completed"),
+           ("failed", "failed"), ("dead_lettered", "dead-lettered"), ("lost", "LOST"),
+           ("duplicated", "duplicated"), ("unexpected", "unexpected"))
+
+
+def account_line(account: dict[str, Any]) -> str:
+    """``sent 120, accepted 118, rejected 2, completed 118, ..., LOST 0, duplicated 3, unexpected 0``."""
+    return ", ".join(f"{label} {account.get(key, 0)}" for key, label in COLUMNS)
+
+
+def _seconds(value: Any) -> str:
+    return "not within the run" if value is None else f"{value:.1f} s"
+
+
+def recovery_line(entry: dict[str, Any]) -> str:
+    return (f"after {entry['kind']}: accepts webhooks again in {_seconds(entry.get('accepts_again_s'))}, "
+            f"backlog drained in {_seconds(entry.get('drain_s'))}")
+
+
+def reliability_lines(reliability: dict[str, Any] | None) -> list[str]:
+    """The ledger of every fault scenario: its account, its recovery figures, example lost ids."""
+    lines = []
+    for scenario in (reliability or {}).get("scenarios") or []:
+        name = scenario.get("name", "?")
+        if scenario.get("skipped"):
+            lines.append(f"ledger {name}: skipped ({scenario['skipped']})")
+            continue
+        lines.append(f"ledger {name}: {account_line(scenario.get('account') or {})}")
+        lines += [f"    {recovery_line(entry)}" for entry in scenario.get("recovery") or []]
+        lost = ((scenario.get("account") or {}).get("examples") or {}).get("lost")
+        if lost:
+            lines.append(f"    lost, for example (triggerUuid): {', '.join(lost)}")
+    return lines
+
+
+def verdict_record(verdict: Verdict) -> dict[str, Any]:
+    """One delivery as a JSON line: what was sent, what the target answered, what became of it."""
+    delivery = verdict.delivery
+    return {"trigger": delivery.trigger, "seq": delivery.seq, "intended": round(delivery.intended, 4),
+            "attempts": [{"t": round(a.t, 4), "answer": a.describe(), "elapsed_s": round(a.elapsed_s, 4)}
+                         for a in delivery.attempts],
+            "outcome": verdict.outcome, "reached_queue": verdict.reached_queue, "unroutable": verdict.unroutable,
+            "finished": verdict.finished, "duplicated": verdict.duplicated,
+            "completed_twice": verdict.completed_twice, "unresolved_task_ids": list(verdict.unresolved)}
+
+
+def write_records(path: Path, verdicts: Iterable[Verdict], runs: dict[str, list[dict[str, Any]]]) -> None:
+    """The ledger as JSON lines, each record with the task runs its delivery caused."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for verdict in verdicts:
+            record = verdict_record(verdict) | {"runs": runs.get(verdict.delivery.trigger, [])}
+            handle.write(json.dumps(record) + "\n")
