@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --oauth-test: run the OAuth suite against Monday itself (MONDAY_LIVE_* variables)")
     run.add_argument("--faults", nargs="?", const="all", default=None, metavar="LIST",
                      help="add the fault phase: all (the default), or some of worker_kill, broker_restart, "
-                          "connections_closed, database_restart, database_unreachable, webhook_restart, mixed")
+                          "broker_crash, connections_closed, database_restart, database_unreachable, "
+                          "webhook_restart, mixed")
     run.add_argument("--fault-rate", type=float, help="webhooks/s during each fault scenario")
     run.add_argument("--fault-seconds", type=float, help="seconds of load in each fault scenario")
     run.add_argument("--services", default="auto", choices=BACKENDS)

@@ -48,8 +48,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="with --oauth-test: against Monday itself (needs the MONDAY_LIVE_* variables)")
     group.addoption("--report-dir", default=None, help="write report.json and junit.xml under this folder")
     group.addoption("--faults", nargs="?", const="all", default=None, metavar="LIST",
-                    help="add the fault suite: all, or some of worker_kill, broker_restart, connections_closed, "
-                         "database_restart, database_unreachable, webhook_restart, mixed")
+                    help="add the fault suite: all, or some of worker_kill, broker_restart, broker_crash, "
+                         "connections_closed, database_restart, database_unreachable, webhook_restart, mixed")
     group.addoption("--fault-rate", type=float, default=None, help="webhooks/s during each fault scenario")
     group.addoption("--fault-seconds", type=float, default=None, help="seconds of load in each fault scenario")
 

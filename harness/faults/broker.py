@@ -4,16 +4,19 @@ and the target's connections closed through the management API (the target must 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from harness.faults.base import FaultContext, pause
+from harness.faults.process import frozen_worker
 from harness.probes.amqp import queue_counts
 from harness.probes.management import Management
 from harness.probes.tap import CONNECTION_PREFIX
 from harness.session import Session
 
 BACKLOG_WAIT_S = 3.0
+LIST_LAG_S = 12.0  # the management API's statistics interval is 5 s by default
 
 
 def ready_counts(context: FaultContext) -> dict[str, int]:
@@ -48,13 +51,44 @@ class BrokerRestart:
         counts = with_backlog(context)
         started = time.time()
         try:
-            control.stop()
+            with frozen_worker(context) as frozen:  # so the backlog is still there when the node stops
+                counts = ready_counts(context)
+                control.stop()
             pause(context.plan.outage_s)
         finally:
             control.start()
         waiting = ", ".join(f"{q} {n}" for q, n in counts.items() if n)
+        note = "; the worker was paused (SIGSTOP) from just before the stop until the node was down" if frozen else ""
         context.record(self.name, started, f"{control.how}; {sum(counts.values())} messages ready in the queues "
-                                           f"at the stop ({waiting or 'none'})")
+                                           f"at the stop ({waiting or 'none'}){note}")
+
+
+class BrokerCrash:
+    """The node hung (SIGSTOP), then killed (SIGKILL) and started: what clients wrote while it hung is gone.
+    A publisher waiting for confirms learns it; one that answered 200 without them has lost the message."""
+
+    name = "broker_crash"
+    title = "broker node hung, then killed and started"
+
+    def unavailable(self, session: Session) -> str | None:
+        control = session.services.controls.broker
+        if control is None:
+            return session.services.controls.why_not
+        return None if callable(getattr(control, "crash", None)) else (
+            f"the {session.services.backend} back-end cannot crash its broker node, only stop it")
+
+    def inject(self, context: FaultContext) -> None:
+        control = context.session.services.controls.broker
+        crash: Callable[[float], None] = getattr(control, "crash")  # noqa: B009 (checked by unavailable)
+        assert control is not None
+        started = time.time()
+        try:
+            crash(context.plan.outage_s)
+        finally:
+            control.start()
+        down = time.time() - started
+        context.record(self.name, started, f"SIGSTOP to the broker node, SIGKILL {context.plan.outage_s:g} s later, "
+                                           f"then a start on the same ports and data; down {down:.1f} s")
 
 
 class FaultApi(Management):
@@ -90,10 +124,26 @@ class ConnectionsClosed:
         started, broker = time.time(), context.session.services.broker
         api = FaultApi(broker.management_url, broker.user, broker.password)
         try:
-            targets = [c for c in api.connections(broker.vhost) if not is_harness_connection(c)]
-            for connection in targets:
-                api.close_connection(connection["name"], "harness fault injection")
+            closed = close_older_connections(api, broker.vhost, started)
         finally:
             api.close()
-        context.record(self.name, started, f"closed {len(targets)} AMQP connections of the run's vhost through the "
-                                           f"management API ({describe_clients(targets) or 'none open'})")
+        context.record(self.name, started, f"closed {len(closed)} AMQP connections of the run's vhost through the "
+                                           f"management API ({describe_clients(closed) or 'none open'})")
+
+
+def close_older_connections(api: FaultApi, vhost: str, before: float) -> list[dict[str, Any]]:
+    """Close the target's connections opened before ``before``. The management API lists a connection
+    only once its statistics were collected (every 5 s by default), so the list is read again until a
+    pass after the first close finds nothing new; reconnections (opened later) are spared."""
+    closed: dict[str, dict[str, Any]] = {}
+    deadline = time.monotonic() + LIST_LAG_S
+    while time.monotonic() < deadline:
+        fresh = [c for c in api.connections(vhost) if c["name"] not in closed and not is_harness_connection(c)
+                 and float(c.get("connected_at") or 0) / 1000 < before]
+        if closed and not fresh:
+            break
+        for connection in fresh:
+            api.close_connection(connection["name"], "harness fault injection")
+            closed[connection["name"]] = connection
+        time.sleep(0.5)
+    return list(closed.values())

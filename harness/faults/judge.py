@@ -41,9 +41,11 @@ def lost_breakdown(result: ScenarioResult) -> str:
     queued = sum(v.reached_queue is not None for v in lost)
     unroutable = sum(v.unroutable for v in lost)
     started = sum(v.delivery.trigger in result.runs for v in lost)
-    return (f"{queued} of them reached a queue (the tap saw the message), {unroutable} reached none "
+    worker_lost = sum(v.worker_lost for v in lost)
+    return (f"{queued} of them were routed by the broker (the tap got a copy), {unroutable} reached no queue "
             f"(unroutable), {len(lost) - queued - unroutable} were never seen on the broker; "
-            f"{started} had started on a worker")
+            f"{started} had started on a worker, {worker_lost} ended as FAILURE WorkerLostError "
+            "without running again")
 
 
 def lost_finding(session: Session, result: ScenarioResult, acc: Account) -> Finding:
@@ -54,7 +56,8 @@ def lost_finding(session: Session, result: ScenarioResult, acc: Account) -> Find
         f"{acc.lost} of {acc.accepted} accepted webhooks lost under {fault_titles(result)}",
         expected="every accepted webhook ends with a final row in celery_taskmeta or a message in the DLQ "
                  "(durable queues, persistent messages, publisher confirms before the 2xx, late acks)",
-        observed=f"{acc.lost} accepted webhooks have neither, {result.plan.drain_s:g} s after the load: "
+        observed=f"{acc.lost} accepted webhooks have neither once the queues were idle (at most "
+                 f"{result.plan.drain_s:g} s after the load): "
                  f"{lost_breakdown(result)}. Lost, for example (triggerUuid): {examples}. Faults: {details}",
         reproduce=reproduce(session, result.scenario.name))
 

@@ -4,11 +4,14 @@ refused, then waiting (bounded) until every accepted webhook's work has ended, a
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pika.exceptions
+
 from harness.faults.base import Fault, FaultContext, pause
-from harness.faults.broker import BrokerRestart, ConnectionsClosed
+from harness.faults.broker import BrokerCrash, BrokerRestart, ConnectionsClosed
 from harness.faults.database import DatabaseRestart, DatabaseUnreachable
 from harness.faults.plan import MAX_LOAD_S, FaultPlan, Scenario, offsets
 from harness.faults.process import WebhookRestart, WorkerKill
@@ -17,12 +20,14 @@ from harness.ledger.account import Account, Verdict, account, judge, settled
 from harness.ledger.evidence import EvidenceReader
 from harness.ledger.records import Delivery, Evidence
 from harness.ledger.sender import WebhookSender, is_loopback
+from harness.probes.amqp import queue_counts
 from harness.session import Session
 
-FAULTS: dict[str, Fault] = {f.name: f for f in (WorkerKill(), BrokerRestart(), ConnectionsClosed(),
+FAULTS: dict[str, Fault] = {f.name: f for f in (WorkerKill(), BrokerRestart(), BrokerCrash(), ConnectionsClosed(),
                                                 DatabaseRestart(), DatabaseUnreachable(), WebhookRestart())}
 SETTLE_POLL_S = 0.5
 QUIET_S = 1.5  # nothing new seen for this long before the account is closed
+IDLE_S = 4.0  # work still missing, but nothing new for this long and no message waits in a work queue: done
 ANSWER_WAIT_S = 60.0
 
 
@@ -73,7 +78,7 @@ def run_scenario(session: Session, scenario: Scenario, plan: FaultPlan) -> Scena
         sender.retry_unaccepted(plan.retry_rounds, plan.retry_delay_s)
         reader = EvidenceReader(session.tap, session.target.executions.refresh, session.results,
                                 session.config.contract.dlq_queue, since)
-        verdicts, evidence = settle(reader, sender.deliveries, plan.drain_s)
+        verdicts, evidence = settle(reader, sender.deliveries, plan.drain_s, lambda: queues_empty(session))
     finally:
         sender.close()
     return ScenarioResult(scenario, plan, None, reasons, context.events, verdicts,
@@ -99,8 +104,19 @@ def drive(context: FaultContext, faults: list[Fault]) -> float:
     return load_end
 
 
-def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float) -> tuple[list[Verdict], Evidence]:
-    """Judge every delivery until all accepted work has ended and nothing new is seen, or the deadline."""
+def queues_empty(session: Session) -> bool:
+    """No message waits in a work queue (a passive declare each); ``False`` when the broker does not answer."""
+    try:
+        counts = queue_counts(session.services.broker, session.config.contract.work_queues)
+    except (pika.exceptions.AMQPError, OSError):
+        return False
+    return not any(c.messages for c in counts.values())
+
+
+def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float,
+           idle: Callable[[], bool]) -> tuple[list[Verdict], Evidence]:
+    """Judge every delivery until all accepted work has ended and nothing new is seen; or until nothing new
+    is seen for a while with the work queues empty (what is missing then will not come); or the deadline."""
     sent = {d.trigger for d in deliveries}
     deadline = time.monotonic() + deadline_s
     footprint: tuple[int, ...] = ()
@@ -112,8 +128,8 @@ def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float
                     len(evidence.rows), len(evidence.dead))
         if now_seen != footprint:
             footprint, quiet_since = now_seen, time.monotonic()
-        quiet = time.monotonic() - quiet_since >= QUIET_S
-        if (settled(verdicts) and quiet) or time.monotonic() >= deadline:
+        quiet = time.monotonic() - quiet_since
+        if (settled(verdicts) and quiet >= QUIET_S) or (quiet >= IDLE_S and idle()) or time.monotonic() >= deadline:
             return verdicts, evidence
         time.sleep(SETTLE_POLL_S)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from harness.errors import ConfigError
 
-FAULT_NAMES = ("worker_kill", "broker_restart", "connections_closed", "database_restart",
+FAULT_NAMES = ("worker_kill", "broker_restart", "broker_crash", "connections_closed", "database_restart",
                "database_unreachable", "webhook_restart")
 MIXED = "mixed"
 MAX_LOAD_S = 900.0  # no scenario's load runs longer, whatever its faults take

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +92,23 @@ def revive_worker(context: FaultContext, timeout_s: float = 60) -> bool:
     while log.ready_count() <= before and time.monotonic() < deadline:
         time.sleep(0.1)
     return True
+
+
+@contextmanager
+def frozen_worker(context: FaultContext) -> Iterator[bool]:
+    """The worker's processes stopped (SIGSTOP to its process group) meanwhile, so the queues keep what
+    they hold; continued (SIGCONT) on exit. ``False`` when there is no worker of the harness's to freeze."""
+    worker = context.session.target.processes.get("worker")
+    pid = worker.process.pid if worker is not None and worker.process is not None else None
+    group = os.getpgid(pid) if pid is not None else None
+    if group is None or group == os.getpgrp():  # never stop the harness's own group
+        yield False
+        return
+    os.killpg(group, signal.SIGSTOP)
+    try:
+        yield True
+    finally:
+        os.killpg(group, signal.SIGCONT)
 
 
 class WebhookRestart:

@@ -2,8 +2,9 @@
 
 Outcomes of a delivery, the first that applies:
 - ``rejected``: no attempt got a 2xx (Monday would retry it, so it is not lost);
-- ``lost``: accepted, yet some task of its work has no final row in ``celery_taskmeta`` and no message
-  in the DLQ carries its ``triggerUuid`` (or no task of it was ever seen at all);
+- ``lost``: accepted, yet some task of its work has no final row in ``celery_taskmeta`` (or only a
+  FAILURE saying its worker died, WorkerLostError: the message was gone and the work never done) and no
+  message in the DLQ carries its ``triggerUuid`` (or no task of it was ever seen at all);
 - ``dead_lettered``: a DLQ message carries its ``triggerUuid``;
 - ``failed``: every task has a final row, one of them FAILURE;
 - ``completed``: every task has a SUCCESS row.
@@ -19,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.ledger.records import Delivery, Evidence, Run
+from harness.ledger.records import WORKER_LOST, Delivery, Evidence, Run
 
 OUTCOMES = ("completed", "failed", "dead_lettered", "lost", "rejected")
 EXAMPLES = 5
@@ -30,6 +31,7 @@ class Verdict:
     delivery: Delivery
     outcome: str
     unresolved: tuple[str, ...] = ()  # task ids with neither a final row nor a DLQ message
+    worker_lost: bool = False  # one of its tasks failed with WorkerLostError and was not run again
     reached_queue: float | None = None  # when its first message reached a queue (tap)
     unroutable: bool = False  # a message of it reached no queue at all
     duplicated: bool = False
@@ -44,10 +46,11 @@ def judge(delivery: Delivery, evidence: Evidence) -> Verdict:
     arrivals = evidence.arrivals.get(trigger, [])
     runs = evidence.runs.get(trigger, [])
     ids = evidence.task_ids(trigger)
-    unresolved = tuple(sorted(i for i in ids if i not in evidence.rows))
+    unresolved = tuple(sorted(i for i in ids if evidence.rows.get(i, WORKER_LOST) == WORKER_LOST))
     dead = trigger in evidence.dead
     reached = min((a.t for a in arrivals if a.queue != "<unroutable>"), default=None)
-    return Verdict(delivery, _outcome(ids, unresolved, dead, evidence, trigger), unresolved, reached,
+    worker_lost = any(evidence.rows.get(i) == WORKER_LOST for i in ids)
+    return Verdict(delivery, _outcome(ids, unresolved, dead, evidence, trigger), unresolved, worker_lost, reached,
                    any(a.queue == "<unroutable>" for a in arrivals), _repeated(runs, done=False),
                    _repeated(runs, done=True), _finished(runs, evidence.dead.get(trigger)))
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlalchemy
 
-from harness.ledger.records import Arrival, Evidence, Run
-from harness.probes.results import ResultBackend
+from harness.ledger.records import WORKER_LOST, Arrival, Evidence, Run
+from harness.probes.results import ResultBackend, TaskRow
 from harness.probes.tap import Observation, Tap
 
 FINAL = ("SUCCESS", "FAILURE", "REVOKED")
@@ -45,6 +45,13 @@ def trigger_of(observation: Observation) -> str | None:
         return None
 
 
+def status_of(row: TaskRow) -> str:
+    """The row's status; WORKER_LOST for a failure that only says the worker died under the task."""
+    if row.status == "FAILURE" and "WorkerLostError" in f"{row.traceback or ''} {row.result!r}":
+        return WORKER_LOST
+    return row.status
+
+
 def monotonic_to_wall(t_ns: int) -> float:
     return t_ns / 1e9 + (time.time() - time.monotonic())
 
@@ -55,7 +62,7 @@ class EvidenceReader:
     def __init__(self, tap: Tap, probe_events: Any, results: ResultBackend, dlq_queue: str, since: float) -> None:
         self._tap, self._probe_events, self._results = tap, probe_events, results
         self._dlq, self._since = dlq_queue, since
-        self._final: dict[str, str] = {}
+        self._success: dict[str, str] = {}
 
     def gather(self, sent: set[str]) -> Evidence:
         evidence = Evidence()
@@ -89,18 +96,22 @@ class EvidenceReader:
                 evidence.runs.setdefault(str(e["trigger"]), []).append(run)
 
     def _final_rows(self, ids: set[str]) -> dict[str, str]:
-        wanted = sorted(ids - set(self._final))
+        """Final statuses of ``ids``. Only SUCCESS is kept between reads: a FAILURE (WorkerLostError, say)
+        is overwritten when the redelivered task succeeds."""
+        wanted = sorted(ids - set(self._success))
+        found = {}
         for start in range(0, len(wanted), 1000):
             for task_id, row in self._rows(wanted[start:start + 1000]).items():
-                if row in FINAL:
-                    self._final[task_id] = row
-        return {i: self._final[i] for i in ids if i in self._final}
+                if row in FINAL or row == WORKER_LOST:
+                    found[task_id] = row
+        self._success.update((i, row) for i, row in found.items() if row == "SUCCESS")
+        return {i: found.get(i) or self._success[i] for i in ids if i in found or i in self._success}
 
     def _rows(self, ids: list[str]) -> dict[str, str]:
         """Statuses of ``ids``; after a database restart the pool is renewed once, then rows are skipped."""
         for _ in range(2):
             try:
-                return {i: r.status for i, r in self._results.rows(ids).items()}
+                return {i: status_of(r) for i, r in self._results.rows(ids).items()}
             except sqlalchemy.exc.SQLAlchemyError:
                 self._results.close()  # disposes the pool; the next query reconnects
         return {}

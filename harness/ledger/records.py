@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+WORKER_LOST = "WORKER_LOST"  # a FAILURE row saying the worker died (WorkerLostError): the work was dropped
+
 
 @dataclass(frozen=True)
 class Attempt:
@@ -79,7 +81,7 @@ class Evidence:
 
     arrivals: dict[str, list[Arrival]] = field(default_factory=dict)
     runs: dict[str, list[Run]] = field(default_factory=dict)
-    rows: dict[str, str] = field(default_factory=dict)  # task id -> final status in celery_taskmeta
+    rows: dict[str, str] = field(default_factory=dict)  # task id -> final status in celery_taskmeta, or WORKER_LOST
     dead: dict[str, float] = field(default_factory=dict)  # trigger -> when its DLQ message was seen
     unexpected: list[str] = field(default_factory=list)  # task messages (their ids) the harness never sent
 

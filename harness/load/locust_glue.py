@@ -41,6 +41,7 @@ from payloads.pools import content_pools
 
 log = logging.getLogger("harness.load")
 DRAIN, FINAL = "harness_drain", "harness_final"
+INIT_TIMEOUT_S = 60
 
 
 def fine_bucket(response_time_ms: float) -> float:
@@ -61,6 +62,7 @@ class _State:
     tap: TapProcess | None = None  # started at init, configured at test start
     environment: Any = None
     stop_requested: bool = False
+    initialised: bool = False
     greenlets: list[Any] = field(default_factory=list)
 
 
@@ -103,10 +105,12 @@ def _on_init(environment: Any, runner: Any, web_ui: Any = None, **_: Any) -> Non
     if environment.parsed_options is None:
         return
     STATE.contract, STATE.environment = load_config(Path.cwd()).contract, environment
-    if not isinstance(runner, MasterRunner):
-        _prepare_load_process()
     if isinstance(runner, WorkerRunner):
         runner.register_message(DRAIN, _on_drain, concurrent=True)
+    if not isinstance(runner, MasterRunner):
+        _prepare_load_process()
+    STATE.initialised = True
+    if isinstance(runner, WorkerRunner):
         return
     STATE.served = find_target(environment, options_of(environment))
     if isinstance(runner, MasterRunner):
@@ -123,33 +127,51 @@ def _prepare_load_process() -> None:
 
 # -- test start --------------------------------------------------------------------------------------
 def _on_test_start(environment: Any, **_: Any) -> None:
-    if environment.parsed_options is None or STATE.contract is None:
+    if environment.parsed_options is None:
+        return
+    contract = _wait_for_init()
+    if contract is None:
+        log.error("harness: the locustfile's init did not finish within %ss", INIT_TIMEOUT_S)
         return
     runner, options = environment.runner, options_of(environment)
     STATE.stop_requested = False
-    slo = options.slo_ms if options.slo_ms is not None else STATE.contract.slo_p99_ms
+    slo = options.slo_ms if options.slo_ms is not None else contract.slo_p99_ms
     STATE.user_class.network_timeout = STATE.user_class.connection_timeout = options.http_timeout_s
     if isinstance(runner, MasterRunner):
         setattr(environment.parsed_options, WORKERS_ATTR, max(runner.worker_count, 1))
         STATE.collector = Collector(options, slo, max(runner.worker_count, 1))
         _report_status(options)
-        return
-    share = 1.0 / options.workers if isinstance(runner, WorkerRunner) else 1.0
+    elif _start_driver(environment, options, contract) and isinstance(runner, LocalRunner):
+        assert STATE.driver is not None
+        STATE.collector = Collector(options, slo, 1)
+        STATE.greenlets.append(gevent.spawn(_flush_locally, environment, STATE.driver, STATE.collector))
+        _report_status(options)
+
+
+def _start_driver(environment: Any, options: LoadOptions, contract: Contract) -> bool:
+    """This process's :class:`LoadDriver`, on the tap process started at init; False (and quit) on failure."""
+    share = 1.0 / options.workers if isinstance(environment.runner, WorkerRunner) else 1.0
     tap, STATE.tap, started = STATE.tap, None, time.monotonic()
     try:
-        STATE.driver = LoadDriver(environment, options, STATE.contract, share, tap)
-        log.info("load driver ready in %.2fs (share %.3g of %g/s)", time.monotonic() - started, share, options.rate)
+        STATE.driver = LoadDriver(environment, options, contract, share, tap)
     except (RuntimeError, ValueError) as exc:
         if tap is not None:
             tap.close()
         log.error("harness: the load driver could not start: %s", exc)
         environment.process_exit_code = 2
-        gevent.spawn(runner.quit)
-        return
-    if isinstance(runner, LocalRunner):
-        STATE.collector = Collector(options, slo, 1)
-        STATE.greenlets.append(gevent.spawn(_flush_locally, environment, STATE.driver, STATE.collector))
-        _report_status(options)
+        gevent.spawn(environment.runner.quit)
+        return False
+    log.info("load driver ready in %.2fs (share %.3g of %g/s)", time.monotonic() - started, share, options.rate)
+    return True
+
+
+def _wait_for_init() -> Contract | None:
+    """The contract once ``init`` is done. A worker reports ready to its master before its ``init`` event
+    runs, so a spawn message (and this process's ``test_start``) can arrive while ``init`` is at work."""
+    deadline = time.monotonic() + INIT_TIMEOUT_S
+    while not STATE.initialised and time.monotonic() < deadline:
+        gevent.sleep(0.05)
+    return STATE.contract if STATE.initialised else None
 
 
 def _flush_locally(environment: Any, driver: LoadDriver, collector: Collector) -> None:

@@ -107,27 +107,27 @@ def request_failures(summary: dict[str, Any]) -> int:
     return int(sum(failures["http"].values()) + failures["timeout"] + failures["error"])
 
 
-def slo_judgement(summary: dict[str, Any]) -> tuple[str, str]:
-    """(pass | fail | inconclusive | none, reason) for p99 against the SLO, with the floor as the yardstick.
+def slo_judgement(summary: dict[str, Any], statistic: str = "p99") -> tuple[str, str]:
+    """(pass | fail | inconclusive | none, reason) for ``statistic`` (p99, or p50) against the SLO.
 
     The floor is the best this machine does right now (the harness publishing straight to the exchange).
-    When its own p99 exceeds the SLO, a target's p99 over the SLO proves nothing about the target: the
-    result is inconclusive, unless even the target's median exceeds the SLO while the floor's does not.
+    When the floor's own figure exceeds the SLO, the target's figure over the SLO proves nothing about the
+    target: the result is inconclusive, unless even the target's median exceeds the SLO while the floor's
+    median does not.
     """
     figures, floor, slo = summary["webhook_to_queue_us"], summary["floor_publish_to_queue_us"], summary["slo_p99_ms"]
-    p99, p50, slo_us = figures["p99"], figures["p50"], slo * 1000
-    if p99 is None:
+    value, slo_us = figures[statistic], slo * 1000
+    if value is None:
         return "none", "no webhook produced a message in a queue: there is no latency figure"
-    if p99 <= slo_us:
+    if value <= slo_us:
         return "pass", ""
-    over = f"p99 {p99 / 1000:.3f} ms exceeds the SLO of {slo:g} ms"
-    noisy = floor["p99"] is not None and floor["p99"] > slo_us
-    if not noisy:
+    over = f"{statistic} {value / 1000:.3f} ms exceeds the SLO of {slo:g} ms"
+    if floor[statistic] is None or floor[statistic] <= slo_us:
         return "fail", over
-    if p50 > slo_us and floor["p50"] is not None and floor["p50"] <= slo_us:
-        return "fail", f"{over}, and so does the median ({p50 / 1000:.3f} ms) while the floor's is within it"
-    return "inconclusive", (f"{over}, but so does the floor's own p99 ({floor['p99'] / 1000:.3f} ms): this "
-                            f"machine cannot judge a {slo:g} ms p99 right now")
+    if statistic != "p50" and slo_judgement(summary, "p50")[0] == "fail":
+        return "fail", f"{over}, and so does the median ({figures['p50'] / 1000:.3f} ms) while the floor's is within it"
+    return "inconclusive", (f"{over}, but so does the floor's own {statistic} ({floor[statistic] / 1000:.3f} ms): "
+                            f"this machine cannot judge it right now")
 
 
 def judge(summary: dict[str, Any]) -> Verdict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ def decode_result(raw: bytes | None) -> Any:
     try:
         return _PlainUnpickler(io.BytesIO(raw)).load()
     except (pickle.UnpicklingError, EOFError, ValueError) as exc:
-        return f"<undecodable result: {exc}>"
+        try:  # newer Celery stores the serialized (JSON) result itself, e.g. {"exc_type": "WorkerLostError", ...}
+            return json.loads(raw)
+        except (ValueError, TypeError):
+            return f"<undecodable result: {exc}>"
 
 
 @dataclass(frozen=True)

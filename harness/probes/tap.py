@@ -121,6 +121,16 @@ def all_bindings(api: Management, vhost: str, queues: Iterable[dict[str, Any]]) 
     return list(found.values())
 
 
+def _exchange_exists(connection: pika.BlockingConnection, name: str) -> bool:
+    probe = connection.channel()
+    try:
+        probe.exchange_declare(name, passive=True)
+    except pika.exceptions.ChannelClosedByBroker:
+        return False
+    probe.close()
+    return True
+
+
 class Tap:
     """Consumes mirror queues and the catcher queue in a background thread."""
 
@@ -199,9 +209,11 @@ class Tap:
         channel = connection.channel()
         channel.exchange_declare(CATCHER_EXCHANGE, "fanout", durable=False, auto_delete=False)
         self._declare(channel, UNROUTABLE, CATCHER_EXCHANGE, "")
+        exists = {name: _exchange_exists(connection, name) for name in {b.exchange for b in self._mirrored.values()}}
         for binding in list(self._mirrored.values()):
-            self._declare(channel, binding.meaning, binding.exchange, binding.routing_key,
-                          f"{PREFIX}.{self.instance}.{binding.mirror}")
+            if exists[binding.exchange]:  # a transient exchange is gone after a broker restart until redeclared
+                self._declare(channel, binding.meaning, binding.exchange, binding.routing_key,
+                              f"{PREFIX}.{self.instance}.{binding.mirror}")
         self._apply_commands(channel)
         return connection, channel
 

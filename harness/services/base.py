@@ -63,6 +63,13 @@ class ServerControl(Protocol):
         ...
 
 
+class CrashableServer(ServerControl, Protocol):
+    """A server that can also be crashed: hung first, then killed (``start`` brings it back)."""
+
+    def crash(self, hung_s: float) -> None:
+        ...
+
+
 @dataclass(frozen=True)
 class Controls:
     """Handles on the servers a back-end started; ``None`` where it cannot stop one, and why."""

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -101,6 +103,16 @@ class LocalRabbit:
 
     def stop(self) -> None:
         self._executor.stop()
+
+    def crash(self, hung_s: float) -> None:
+        """SIGSTOP the node (it hangs while the kernel still takes its clients' bytes), then SIGKILL it
+        after ``hung_s``: whatever was written to it meanwhile is gone, as in a crash."""
+        process = self._executor.process
+        group = os.getpgid(process.pid) if process is not None else None
+        if group is not None and group != os.getpgrp():  # never signal the harness's own group
+            os.killpg(group, signal.SIGSTOP)
+            time.sleep(max(0.0, min(hung_s, 60.0)))
+        self._executor.kill()
 
     def start(self) -> None:
         _start(self._executor, "local rabbitmq-server", self._log_dir)

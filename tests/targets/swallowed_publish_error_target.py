@@ -1,5 +1,7 @@
 """Faulty: the webhook swallows a publish error and answers 200 anyway. Everything else is reference."""
 
+import contextlib
+
 from _base import reference
 
 ref = reference()
@@ -8,10 +10,8 @@ _reference_enqueue = ref._enqueue
 
 
 def _enqueue_swallowing(payload, trigger):
-    try:
+    with contextlib.suppress(Exception):  # the defect: nothing is logged, and the delivery is answered 200
         _reference_enqueue(payload, trigger)
-    except Exception:  # the defect: nothing is logged, and the delivery is answered 200 "queued"
-        pass
 
 
 ref._enqueue = _enqueue_swallowing
