@@ -131,6 +131,7 @@ def main() -> int:
                          RunOptions(target=env.get("BENCH_TARGET", "reference")))
     folder = _mkdir(ROOT / "reports" / "bench" / new_run_id())
     with open_session(config, ROOT, env) as session:
+        session.tap.stop()  # the generator has its own tap
         print(f"bench: target {session.spec.name}, services {session.services.backend}, output {folder}", flush=True)
         reference = reference_figures(session, _mkdir(folder / "reference"), rate, seconds)
         generator = generator_ratio(session, folder, int(env.get("BENCH_ROUNDS", 2)))

@@ -227,8 +227,9 @@ def _final_of(driver: LoadDriver) -> dict[str, Any]:
 
 def _drain(driver: LoadDriver) -> None:
     driver.drain()
-    if STATE.tap is None:
-        STATE.tap = TapProcess(Path.cwd())  # ready for the next run (web UI)
+    headless = STATE.environment is not None and getattr(STATE.environment.parsed_options, "headless", False)
+    if STATE.tap is None and not headless:
+        STATE.tap = TapProcess(Path.cwd())  # ready for the next run started from the web UI
 
 
 def _on_drain(environment: Any, msg: Any, **_: Any) -> None:

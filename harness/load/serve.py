@@ -42,6 +42,7 @@ def serve(args: argparse.Namespace) -> int:
     run = RunOptions(target=args.target, target_python=args.target_python)
     config = load_config(Path.cwd(), services_from_env(os.environ, args.services), run)
     with open_session(config, Path.cwd(), dict(os.environ)) as session:
+        session.tap.stop()  # the load generator has its own tap: spare the broker these copies and their CPU
         print(json.dumps({
             "target": session.spec.name, "webhook_url": session.target.webhook_url,
             "skip_reason": session.target.webhook_skip_reason, "amqp_url": session.services.broker.amqp_url,

@@ -31,7 +31,7 @@ def _slo_note(summary: dict[str, Any]) -> str:
         return f"SLO p99 ≤ {slo:g} ms: no figure yet"
     ratio = summary["floor_ratio"]["p99"]
     floor = f"; {ratio}× the floor's p99" if ratio is not None else ""
-    return f"SLO p99 ≤ {slo:g} ms: {p99 / 10 / slo:.0f}% of it{floor}"
+    return f"SLO p99 ≤ {slo:g} ms: p99 is {p99 / 1000 / slo:.2f}× the SLO{floor}"
 
 
 def _failures_note(summary: dict[str, Any]) -> str:

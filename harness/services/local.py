@@ -115,7 +115,18 @@ class LocalRabbit:
         self._executor.kill()
 
     def start(self) -> None:
-        _start(self._executor, "local rabbitmq-server", self._log_dir)
+        """Start the node again; a second try after a moment, since a node killed an instant ago may still
+        hold its name or its ports."""
+        for attempt in (1, 2):
+            try:
+                self._executor.start()
+                break
+            except ExecutorError as exc:
+                self._executor.kill()
+                if attempt == 2:
+                    raise StartupTimeout(f"local rabbitmq-server, started again ({type(exc).__name__}: {exc})",
+                                         60, tail(self._log_dir / "console.log")) from None
+                time.sleep(3)
         wait_until(lambda: _management_ready(self._broker), 60, "RabbitMQ management API",
                    lambda: tail(self._log_dir))
 

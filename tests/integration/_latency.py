@@ -24,6 +24,7 @@ def target_session(target: str) -> Iterator[Session]:
     name = target if target in ("reference", "seed") else str(TARGETS / f"{target}_target.py")
     config = load_config(ROOT, services_from_env(os.environ, "external"), RunOptions(target=name))
     with open_session(config, ROOT, dict(os.environ)) as session:
+        session.tap.stop()  # the load generator has its own tap; this one would only add noise
         yield session
 
 

@@ -8,6 +8,8 @@ such noise (it widens its interval rather than report a leak).
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,6 +32,7 @@ def _command(name: str) -> list[str]:
 
 def _start_all() -> None:
     base = Path(tempfile.mkdtemp(prefix="harness-security-runs-"))
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gate-run")
     for name in (*BUNDLED, *FAULTY):
         _runs[name] = pool.submit(run_harness, *_command(name), report_dir=base / name, timeout=420)

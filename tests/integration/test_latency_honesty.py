@@ -83,11 +83,15 @@ def test_a_known_3ms_delay_shifts_p50_by_3ms(tmp_path: Path) -> None:
 
 
 def test_a_stall_shows_in_corrected_p99_not_in_uncorrected(tmp_path: Path) -> None:
-    """200 ms stalls once a second, one connection: only the corrected figures see the sends held back."""
+    """200 ms stalls once a second on one connection: a single send per stall waits in flight (under 1% of
+    sends at over 100/s), while the sends held back behind it are seen only from their intended time."""
     with target_session("stall_200ms") as session:
-        run = load(session, tmp_path, rate=120, seconds=6, users=1)
+        run = load(session, tmp_path, rate=110, seconds=6, users=1, extra=["--status-change-ratio", "0"])
     summary = run.summary
     corrected, uncorrected = summary["webhook_to_queue_us"], summary["webhook_to_queue_uncorrected_us"]
+    if summary["sends"]["achieved_rps"] < 100:
+        pytest.skip(f"one connection sustained only {summary['sends']['achieved_rps']}/s here: more than 1% of "
+                    "sends would overlap a stall, which the uncorrected p99 then rightly shows")
     assert corrected["count"] > 500 and summary["sends"]["late"] > 50
     assert corrected["p99"] >= 10 * uncorrected["p99"], (corrected, uncorrected)
     assert corrected["p99"] >= 150_000

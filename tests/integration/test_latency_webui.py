@@ -53,7 +53,7 @@ def _wait_for_samples(port: int, at_least: int, timeout_s: float = 60) -> dict[s
 def _chromium(url: str, profile: Path, *args: str) -> str:
     assert CHROMIUM is not None
     done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--window-size=1400,760",
-                           "--virtual-time-budget=6000", *args, url], capture_output=True, text=True, timeout=90,
+                           "--virtual-time-budget=4000", *args, url], capture_output=True, text=True, timeout=90,
                           check=False)
     return done.stdout
 
