@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
                      help="compress retry countdowns in live checks (the declared policy is checked as declared)")
     run.add_argument("--quick", action="store_true")
+    run.add_argument("--no-load", dest="load", action="store_false",
+                     help="leave out the load phase (the latency check is reported as skipped)")
     run.add_argument("--oauth-test", action="store_true", help="add the OAuth suite (against the Monday emulator)")
     run.add_argument("--monday-live", action="store_true",
                      help="with --oauth-test: run the OAuth suite against Monday itself (MONDAY_LIVE_* variables)")
@@ -78,7 +80,7 @@ def config_from_args(args: argparse.Namespace) -> HarnessConfig:
     env = env_with_flags(args)
     run = RunOptions(target=args.target, celery_app=args.celery_app, webhook_app=args.webhook_app,
                      webhook_url=args.webhook_url, target_python=args.target_python,
-                     task_bodies=args.task_bodies, time_scale=args.time_scale, quick=args.quick,
+                     task_bodies=args.task_bodies, time_scale=args.time_scale, quick=args.quick, load=args.load,
                      oauth_test=args.oauth_test, monday_live=args.monday_live, report_dir=Path(args.report_dir),
                      faults=parse_faults(args.faults), fault_rate=args.fault_rate, fault_seconds=args.fault_seconds)
     plan_for(run.quick, run.fault_rate, run.fault_seconds)  # a bad rate or length exits 2 before anything starts

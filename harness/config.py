@@ -98,6 +98,7 @@ class RunOptions:
     task_bodies: str = "stub"
     time_scale: float = DEFAULT_TIME_SCALE
     quick: bool = False
+    load: bool = True  # the Locust load phase; off with --no-load (its latency check is then skipped)
     oauth_test: bool = False
     monday_live: bool = False  # with oauth_test: real Monday (MONDAY_LIVE_* credentials) instead of the emulator
     report_dir: Path = Path("reports")

@@ -13,12 +13,12 @@ import scenarios
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.ledger.render import reliability_lines
-from harness.load.phase import add_load_phase
+from harness.load.phase import P99_CHECK, add_load_phase
 from harness.probes.sampler import BrokerStats, Sampler
 from harness.progress import Progress, make_progress
 from harness.progress_plugin import ProgressPlugin
 from harness.pytest_plugin import PresetSession
-from harness.report import RunReport, write_run
+from harness.report import CheckRecord, RunReport, write_run
 from harness.session import Session, new_run_id, open_session
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
@@ -48,7 +48,10 @@ def run_gate(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str
             progress.line(f"services {session.services.backend}, target {session.spec.name}, run {run_id}")
             progress.phase("checks", "collecting the scenario suites")
             code = run_checks(config, extra, session, report, progress)
-            run_load(session, report, run_dir, progress)
+            if config.run.load:
+                run_load(session, report, run_dir, progress)
+            else:
+                skip_load(session, report)
             write_run(report, run_dir, session.redactor)
         summarize(report, progress)
     return exit_code(code, report, run_dir)
@@ -70,6 +73,11 @@ def run_load(session: Session, report: RunReport, run_dir: Path, progress: Progr
     with sampling(session, progress) as sampler:
         add_load_phase(report, session, run_dir, SCENARIOS / "locust_webhook.py", progress.load)
     report.timeline = [*report.timeline, *sampler.samples()]
+
+
+def skip_load(session: Session, report: RunReport) -> None:
+    report.add(CheckRecord(P99_CHECK, "POST " + session.config.contract.webhook.path, "skipped", 0.0,
+                           "the load phase was left out (--no-load)"))
 
 
 @contextmanager

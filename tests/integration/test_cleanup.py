@@ -26,7 +26,7 @@ def _settled(run_id: str, timeout_s: float = 10) -> dict[str, list[object]]:
 
 
 def test_passing_run_leaves_nothing(harness) -> None:
-    run = harness("run", "--target", "reference", "--quick", "--services", "external")
+    run = harness("run", "--target", "reference", "--quick", "--services", "external", "--no-load")
     assert run.code == 0
     assert _settled(run_id_in(run.stdout)) == CLEAN
 

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import OLD_PYTHON, TARGETS
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
-EXT = ("--services", "external")
+EXT = ("--services", "external", "--no-load")  # latency has its own tests (test_latency_*)
 NO_QUEUE = "routing key ai.generate.code reaches no queue"
 
 
@@ -78,6 +78,6 @@ def test_target_python_runs_an_older_celery(harness) -> None:
 
 
 def test_reference_passes_on_local_servers(harness) -> None:
-    run = harness("run", "--target", "reference", "--quick", "--services", "local")
+    run = harness("run", "--target", "reference", "--quick", "--services", "local", "--no-load")
     assert run.code == 0, run.stdout[-2000:]
     assert run.report["services"]["broker"] == "local" and run.report["findings"] == []
