@@ -11,8 +11,13 @@ OLD_STAMP := $(OLD_VENV)/.installed
 run: install services
 	$(BIN)/harness run --target reference
 
+# The payload properties run first with the "thorough" Hypothesis profile (10,000 examples per event
+# strategy, derandomized, no example database), then everything else.
+PROPERTIES := tests/unit/test_payloads_properties.py
+
 test: install services browser $(OLD_STAMP) lint typecheck
-	$(BIN)/pytest tests
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PROPERTIES) -q --durations=3
+	$(BIN)/pytest tests --ignore=$(PROPERTIES)
 
 # Ratios from one run: the reference target's webhook-to-queue p50/p99 against the floor (BENCH_RATE,
 # BENCH_SECONDS: 300/s for 30 s), and the load generator's sends/s against plain Locust FastHttpUser.
