@@ -1,7 +1,7 @@
 """Webhook-to-queue latency under load: signed Monday webhooks at an open-model rate.
 
     locust -f scenarios/locust_webhook.py --services external          # starts the reference target, web UI
-    locust -f scenarios/locust_webhook.py --headless -u 20 -r 20 --rate 300 --run-time 60s \\
+    locust -f scenarios/locust_webhook.py --headless -u 30 -r 30 --rate 300 --duration-s 60 --run-time 120s \\
         --webhook-url http://127.0.0.1:8000/webhook/monday                # an existing target; set
                                                                           # LOCUST_BROKER_URL, LOCUST_WEBHOOK_SECRET
     locust -f scenarios/locust_webhook.py --processes 2 ...               # distributed (or --master / --worker)
@@ -9,8 +9,10 @@
 Each send is matched to the first message carrying its triggerUuid on a tap bound like the target's
 queues; latency is recorded in µs in HDR histograms, from the intended send time and from the actual
 send. The "Webhook → queue (HDR)" tab shows percentiles against the contract's SLO and the floor.
-Headless runs exit 3 when p99 exceeds the SLO or messages are lost (Locust's 1 still means requests
-failed). Users are concurrency slots: the rate comes from --rate/--shape, not from the user count.
+Headless runs exit 3 when p99 exceeds the SLO or messages are lost, 4 when that cannot be judged
+because the floor itself exceeds the SLO (Locust's 1 still means requests failed). Users are
+concurrency slots: the rate comes from --rate/--shape, not from the user count. --duration-s ends the
+run once that many seconds were measured after --warmup-s.
 """
 
 from locust import FastHttpUser, constant, events, task

@@ -81,13 +81,17 @@ class BrokerCrash:
         control = context.session.services.controls.broker
         crash: Callable[[float], None] = getattr(control, "crash")  # noqa: B009 (checked by unavailable)
         assert control is not None
+        counts = with_backlog(context)
         started = time.time()
         try:
-            crash(context.plan.outage_s)
+            with frozen_worker(context):  # so the backlog is still in the queues when the node dies
+                counts = ready_counts(context)
+                crash(context.plan.outage_s)
         finally:
             control.start()
-        down = time.time() - started
-        context.record(self.name, started, f"SIGSTOP to the broker node, SIGKILL {context.plan.outage_s:g} s later, "
+        down, waiting = time.time() - started, sum(counts.values())
+        context.record(self.name, started, f"SIGSTOP to the broker node, SIGKILL {context.plan.outage_s:g} s later "
+                                           f"({waiting} messages ready in the queues, the worker paused meanwhile), "
                                            f"then a start on the same ports and data; down {down:.1f} s")
 
 

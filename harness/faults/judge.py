@@ -56,8 +56,8 @@ def lost_finding(session: Session, result: ScenarioResult, acc: Account) -> Find
         f"{acc.lost} of {acc.accepted} accepted webhooks lost under {fault_titles(result)}",
         expected="every accepted webhook ends with a final row in celery_taskmeta or a message in the DLQ "
                  "(durable queues, persistent messages, publisher confirms before the 2xx, late acks)",
-        observed=f"{acc.lost} accepted webhooks have neither once the queues were idle (at most "
-                 f"{result.plan.drain_s:g} s after the load): "
+        observed=f"{acc.lost} accepted webhooks have neither {result.waited_s:.0f} s after the load, when "
+                 f"nothing more was happening: "
                  f"{lost_breakdown(result)}. Lost, for example (triggerUuid): {examples}. Faults: {details}",
         reproduce=reproduce(session, result.scenario.name))
 
@@ -103,7 +103,8 @@ def findings(session: Session, result: ScenarioResult) -> tuple[Finding, ...]:
 def report_entry(result: ScenarioResult, records: str | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {"name": result.scenario.name, "faults": list(result.scenario.faults),
                              "skipped": result.skipped, "not_injected": dict(result.not_injected),
-                             "rate_rps": result.plan.rate_rps, "load_s": round(result.load_s, 1)}
+                             "rate_rps": result.plan.rate_rps, "load_s": round(result.load_s, 1),
+                             "waited_s": round(result.waited_s, 1)}
     if result.account is not None:
         entry.update(account=result.account.to_dict(), recovery=result.recovery, records=records)
     return entry

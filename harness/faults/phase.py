@@ -27,7 +27,8 @@ FAULTS: dict[str, Fault] = {f.name: f for f in (WorkerKill(), BrokerRestart(), B
                                                 DatabaseRestart(), DatabaseUnreachable(), WebhookRestart())}
 SETTLE_POLL_S = 0.5
 QUIET_S = 1.5  # nothing new seen for this long before the account is closed
-IDLE_S = 4.0  # work still missing, but nothing new for this long and no message waits in a work queue: done
+HARD_STOP_FACTOR = 4
+IDLE_S = 3.0  # work still missing, but nothing new for this long and no message waits in a work queue: done
 ANSWER_WAIT_S = 60.0
 
 
@@ -43,6 +44,7 @@ class ScenarioResult:
     recovery: list[dict[str, Any]] = field(default_factory=list)
     runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     load_s: float = 0.0
+    waited_s: float = 0.0  # after the load, until the account was closed
 
 
 def unavailable(session: Session, scenario: Scenario) -> dict[str, str]:
@@ -84,19 +86,20 @@ def run_scenario(session: Session, scenario: Scenario, plan: FaultPlan) -> Scena
     return ScenarioResult(scenario, plan, None, reasons, context.events, verdicts,
                           account(verdicts, evidence.unexpected),
                           recovery(context.events, sender.deliveries, verdicts, load_end),
-                          runs_by_trigger(evidence), load_end - since)
+                          runs_by_trigger(evidence), load_end - since, time.time() - load_end)
 
 
 def drive(context: FaultContext, faults: list[Fault]) -> float:
     """The load, with each fault injected at its offset; returns when the load ended (epoch s)."""
     plan, sender = context.plan, context.sender
     sender.start(plan.rate_rps, MAX_LOAD_S)
-    started = time.monotonic()
+    started = ended = time.monotonic()
     try:
         for offset, fault in zip(offsets(plan, len(faults)), faults, strict=True):
-            pause(started + offset - time.monotonic())
-            fault.inject(context)
-        pause(max(started + plan.seconds, time.monotonic() + plan.gap_s) - time.monotonic())
+            pause(max(started + offset, ended + plan.gap_s if ended > started else 0.0) - time.monotonic())
+            fault.inject(context)  # a fault that lasts longer delays the next: at least gap_s in between
+            ended = time.monotonic()
+        pause(max(started + plan.seconds, ended + plan.gap_s) - time.monotonic())
     finally:
         sender.halt()
     load_end = time.time()
@@ -116,9 +119,10 @@ def queues_empty(session: Session) -> bool:
 def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float,
            idle: Callable[[], bool]) -> tuple[list[Verdict], Evidence]:
     """Judge every delivery until all accepted work has ended and nothing new is seen; or until nothing new
-    is seen for a while with the work queues empty (what is missing then will not come); or the deadline."""
+    is seen for a while with the work queues empty (what is missing then will not come); or, past the
+    deadline, once nothing new is seen for a while (a backlog still draining gets up to four times longer)."""
     sent = {d.trigger for d in deliveries}
-    deadline = time.monotonic() + deadline_s
+    deadline, hard_stop = time.monotonic() + deadline_s, time.monotonic() + deadline_s * HARD_STOP_FACTOR
     footprint: tuple[int, ...] = ()
     quiet_since = time.monotonic()
     while True:
@@ -129,7 +133,9 @@ def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float
         if now_seen != footprint:
             footprint, quiet_since = now_seen, time.monotonic()
         quiet = time.monotonic() - quiet_since
-        if (settled(verdicts) and quiet >= QUIET_S) or (quiet >= IDLE_S and idle()) or time.monotonic() >= deadline:
+        now = time.monotonic()
+        if ((settled(verdicts) and quiet >= QUIET_S) or (quiet >= IDLE_S and (idle() or now >= deadline))
+                or now >= hard_stop):
             return verdicts, evidence
         time.sleep(SETTLE_POLL_S)
 

@@ -15,22 +15,22 @@ MAX_LOAD_S = 900.0  # no scenario's load runs longer, whatever its faults take
 @dataclass(frozen=True)
 class FaultPlan:
     rate_rps: float = 20.0  # a moderate, steady rate
-    seconds: float = 6.0  # load of one scenario, at least (longer when its faults take longer)
-    fault_at_s: float = 1.5  # the first fault, after the load started
-    gap_s: float = 2.0  # between two faults of the mixed schedule, and after the last one
+    seconds: float = 4.0  # load of one scenario, at least (longer when its faults take longer)
+    fault_at_s: float = 1.0  # the first fault, after the load started
+    gap_s: float = 1.5  # between two faults of the mixed schedule, and after the last one
     outage_s: float = 2.0  # a server stays stopped or unreachable this long; worker kills last this long
     kill_every_s: float = 0.5
     hang_s: float = 0.02  # each task body takes this long (probe marker), so kills land mid-task
     backlog: int = 20  # messages wanted in the queues when the broker stops
     drain_s: float = 30.0  # after the load, how long accepted work may take to end
-    retry_rounds: int = 3  # Monday-style retries of deliveries that got no 2xx
-    retry_delay_s: float = 1.0
+    retry_rounds: int = 2  # Monday-style retries of deliveries that got no 2xx
+    retry_delay_s: float = 0.5
     status_change_ratio: float = 0.5
 
 
 QUICK = FaultPlan()
 FULL = FaultPlan(rate_rps=50.0, seconds=20.0, fault_at_s=5.0, gap_s=4.0, outage_s=4.0, kill_every_s=0.5,
-                 backlog=100, drain_s=90.0)
+                 backlog=100, drain_s=90.0, retry_rounds=3, retry_delay_s=1.0)
 
 
 def plan_for(quick: bool, rate_rps: float | None = None, seconds: float | None = None) -> FaultPlan:

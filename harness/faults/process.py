@@ -30,15 +30,19 @@ def parent_of(pid: int) -> int | None:
 
 
 def busy_pids(events: list[dict[str, Any]], worker_pid: int, recent_s: float) -> list[tuple[int, dict[str, Any]]]:
-    """Processes of the worker running a task now (a probe 'task' record with no 'done' yet), newest first."""
+    """Processes of the worker running a task now (a probe 'task' record with no 'done' yet), newest first.
+    Only the log's recent tail is read (records are appended in about time order)."""
+    now = time.time()
+    start = len(events)
+    while start > 0 and now - float(events[start - 1].get("t", 0)) < recent_s + 1:
+        start -= 1
     running: dict[tuple[Any, Any, Any], dict[str, Any]] = {}
-    for e in events:
+    for e in events[start:]:
         key = (e.get("id"), e.get("retries"), e.get("pid"))
         if e.get("event") == "task":
             running[key] = e
         elif e.get("event") == "done":
             running.pop(key, None)
-    now = time.time()
     found = [(int(e["pid"]), e) for e in running.values() if now - float(e["t"]) < recent_s]
     ours = [(pid, e) for pid, e in found if pid == worker_pid or parent_of(pid) == worker_pid]
     return sorted(ours, key=lambda item: -float(item[1]["t"]))
@@ -56,10 +60,12 @@ class WorkerKill:
         started, plan = time.time(), context.plan
         worker = context.session.target.processes["worker"]
         victims: list[str] = []
+        killed: set[str] = set()  # a task killed once is spared: three kills of one task make it a poison message
         deadline = time.monotonic() + plan.outage_s
         try:
             while time.monotonic() < deadline and len(victims) < MAX_KILLS:
-                victim = self._kill_one(context, worker.process.pid, until=min(deadline, time.monotonic() + 1))
+                until = min(deadline, time.monotonic() + 1)
+                victim = self._kill_one(context, worker.process.pid, until, killed)
                 victims += [victim] if victim else []
                 pause(plan.kill_every_s)
         finally:
@@ -68,13 +74,15 @@ class WorkerKill:
         revived_note = "; the worker itself died and was started again" if revived else ""
         context.record(self.name, started, detail + revived_note)
 
-    def _kill_one(self, context: FaultContext, worker_pid: int, until: float) -> str | None:
+    def _kill_one(self, context: FaultContext, worker_pid: int, until: float, killed: set[str]) -> str | None:
         log = context.session.target.executions
         while time.monotonic() < until:
-            busy = busy_pids(log.refresh(), worker_pid, recent_s=context.plan.hang_s + 5)
+            busy = [(pid, e) for pid, e in busy_pids(log.refresh(), worker_pid, recent_s=context.plan.hang_s + 5)
+                    if str(e.get("id")) not in killed]
             if busy:
                 pid, event = busy[0]
                 os.kill(pid, signal.SIGKILL)
+                killed.add(str(event.get("id")))
                 return f"pid {pid} running {event.get('task', '?').rpartition('.')[2]} {event.get('id')}"
             time.sleep(POLL_S)
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy
@@ -57,43 +58,58 @@ def monotonic_to_wall(t_ns: int) -> float:
 
 
 class EvidenceReader:
-    """Reads the tap, the probe log and the result backend for deliveries sent since ``since``."""
+    """Reads the tap, the probe log and the result backend for deliveries sent since ``since``.
+
+    The tap's copies and the probe's records only grow, so each read handles what is new since the last.
+    """
 
     def __init__(self, tap: Tap, probe_events: Any, results: ResultBackend, dlq_queue: str, since: float) -> None:
         self._tap, self._probe_events, self._results = tap, probe_events, results
         self._dlq, self._since = dlq_queue, since
         self._success: dict[str, str] = {}
+        self._seen = Evidence()
+        self._runs: dict[tuple[str, int, int], Run] = {}
+        self._run_keys: dict[str, list[tuple[str, int, int]]] = {}
+        self._tap_read = self._probe_read = 0
 
     def gather(self, sent: set[str]) -> Evidence:
-        evidence = Evidence()
-        self._read_tap(evidence, sent)
-        self._read_probes(evidence, sent)
+        self._read_tap(sent)
+        self._read_probes(sent)
+        seen = self._seen
+        runs = {trigger: [self._runs[k] for k in keys] for trigger, keys in self._run_keys.items()}
+        evidence = Evidence(seen.arrivals, runs, {}, seen.dead, seen.unexpected)
         ids = set().union(*(evidence.task_ids(t) for t in sent)) if sent else set()
         evidence.rows = self._final_rows(ids)
         return evidence
 
-    def _read_tap(self, evidence: Evidence, sent: set[str]) -> None:
-        for observation in self._tap.observations():
+    def _read_tap(self, sent: set[str]) -> None:
+        observations = self._tap.observations()
+        new, self._tap_read = observations[self._tap_read:], len(observations)
+        for observation in new:
             t = monotonic_to_wall(observation.t_ns)
             if t < self._since:
                 continue
             trigger = trigger_of(observation)
             if observation.queue == self._dlq and trigger in sent:
-                evidence.dead.setdefault(str(trigger), t)
+                self._seen.dead.setdefault(str(trigger), t)
             elif trigger in sent:
-                evidence.arrivals.setdefault(str(trigger), []).append(Arrival(
+                self._seen.arrivals.setdefault(str(trigger), []).append(Arrival(
                     observation.queue, observation.task, observation.task_id, t, observation.persistent))
             elif observation.task:
-                evidence.unexpected.append(observation.task_id or observation.task)
+                self._seen.unexpected.append(observation.task_id or observation.task)
 
-    def _read_probes(self, evidence: Evidence, sent: set[str]) -> None:
-        events = [e for e in self._probe_events() if float(e.get("t", 0)) >= self._since]
-        done = {_key(e): float(e["t"]) for e in events if e.get("event") == "done"}
-        for e in events:
+    def _read_probes(self, sent: set[str]) -> None:
+        events = self._probe_events()
+        new, self._probe_read = events[self._probe_read:], len(events)
+        for e in new:
+            if float(e.get("t", 0)) < self._since:
+                continue
+            key = _key(e)
             if e.get("event") == "task" and e.get("trigger") in sent:
-                run = Run(str(e["task"]), str(e["id"]), int(e.get("retries") or 0) + 1, int(e["pid"]),
-                          float(e["t"]), done.get(_key(e)))
-                evidence.runs.setdefault(str(e["trigger"]), []).append(run)
+                self._runs[key] = Run(str(e["task"]), str(e["id"]), key[1] + 1, key[2], float(e["t"]))
+                self._run_keys.setdefault(str(e["trigger"]), []).append(key)
+            elif e.get("event") == "done" and key in self._runs:
+                self._runs[key] = replace(self._runs[key], done=float(e["t"]))
 
     def _final_rows(self, ids: set[str]) -> dict[str, str]:
         """Final statuses of ``ids``. Only SUCCESS is kept between reads: a FAILURE (WorkerLostError, say)

@@ -28,6 +28,7 @@ class Collector:
         self.merged = LatencyBook()
         self.started = time.monotonic()
         self.finals: dict[str, dict[str, Any]] = {}
+        self.elapsed_by_worker: dict[str, float] = {}  # measured seconds each worker last reported
         self.series: list[list[float | int | None]] = []
         self._window, self._window_start = LatencyBook(), 0.0
         self._last: dict[str, float] = {}

@@ -79,9 +79,11 @@ class LoadDriver:
         tap.configure(config)
         with gevent.Timeout(30, RuntimeError("the load tap did not start within 30s")):
             event = tap.read()
+            while event is not None and event.kind not in (READY, FAILED):
+                event = tap.read()
         if event is None or event.kind != READY:
             tap.close()
-            raise RuntimeError(f"the load tap could not start: {event if event else 'it exited'}")
+            raise RuntimeError(f"the load tap could not start: {event.text if event else 'it exited'}")
         return tap
 
     # -- sending ---------------------------------------------------------------------------------

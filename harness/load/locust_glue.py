@@ -37,19 +37,12 @@ from harness.load.options import WORKERS_ATTR, LoadOptions, add_arguments, check
 from harness.load.summary import judge, one_line
 from harness.load.tapclient import TapProcess
 from harness.load.target_client import ServedTarget
+from harness.load.webtab import fine_bucket
 from payloads.pools import content_pools
 
 log = logging.getLogger("harness.load")
 DRAIN, FINAL = "harness_drain", "harness_final"
 INIT_TIMEOUT_S = 60
-
-
-def fine_bucket(response_time_ms: float) -> float:
-    """Three significant figures: 10 µs steps below 10 ms (Locust's default rounds to whole ms)."""
-    for limit, digits in ((10, 2), (100, 1), (1000, 0), (10_000, -1)):
-        if response_time_ms < limit:
-            return round(response_time_ms, digits)
-    return round(response_time_ms, -2)
 
 
 @dataclass
@@ -209,10 +202,14 @@ def _on_report_to_master(client_id: str, data: dict[str, Any], **_: Any) -> None
 
 
 def _on_worker_report(client_id: str, data: dict[str, Any], **_: Any) -> None:
-    if STATE.collector is not None and "harness_load" in data:
-        STATE.collector.add_delta(data["harness_load"], client_id)
-        if STATE.environment is not None and not STATE.collector.finals:
-            _stop_when_measured(STATE.environment, float(data.get("harness_elapsed_s", 0)))
+    collector, environment = STATE.collector, STATE.environment
+    if collector is None or "harness_load" not in data:
+        return
+    collector.add_delta(data["harness_load"], client_id)
+    collector.elapsed_by_worker[client_id] = float(data.get("harness_elapsed_s", 0))
+    if environment is not None and not collector.finals:
+        workers = [client.id for client in environment.runner.clients.all]
+        _stop_when_measured(environment, min((collector.elapsed_by_worker.get(w, 0.0) for w in workers), default=0.0))
 
 
 def _current_summary() -> dict[str, Any] | None:

@@ -31,7 +31,7 @@ from typing import IO, Any
 from harness.findings import Finding, Severity
 from harness.load.locust_collect import STATUS_PREFIX
 from harness.load.summary import describe_failures, request_failures, slo_judgement
-from harness.report.model import CheckRecord, RunReport
+from harness.report.model import CheckRecord, RunReport, empty_latency
 from harness.session import Session
 
 P99_CHECK = "latency.webhook_to_queue_p99_under_slo"
@@ -146,7 +146,8 @@ def add_load_phase(report: RunReport, session: Session, run_dir: Path, locustfil
     """Run the phase and add its figures and checks to the report; ``on_status(rate, p99_us, sent)``
     is called about once a second while it runs."""
     if session.target.webhook_url is None:
-        report.latency = {**(report.latency or {}), "skipped": session.target.webhook_skip_reason or "no webhook"}
+        reason = session.target.webhook_skip_reason or "no webhook"
+        report.latency = {**empty_latency(session.config.contract.slo_p99_ms), "skipped": reason}
         return
     plan = QUICK if session.config.run.quick else FULL
     run_dir.mkdir(parents=True, exist_ok=True)

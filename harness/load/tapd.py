@@ -207,12 +207,12 @@ def serve(config: TapConfig, stdin: IO[bytes], stdout: IO[bytes]) -> int:
         floor = FloorPublisher(config, emitter.emit)
         tap = StreamTap(broker, Router(config, emitter.emit, floor))
         tap.start(bindings_for(config, broker))
+        emitter.emit("r")  # before the floor starts: its samples must not come first
         floor.start()
     except Exception as exc:
         emitter.emit(f"x {mask_url_passwords(str(exc) or type(exc).__name__)}")
         emitter.close()
         return 2
-    emitter.emit("r")
     stdin.read()  # until the Locust process closes our stdin (or exits)
     floor.stop()
     tap.stop()

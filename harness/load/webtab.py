@@ -15,6 +15,18 @@ COLUMNS = [("name", "Measure"), ("count", "# samples"), ("p50", "p50 (ms)"), ("p
            ("p99", "p99 (ms)"), ("p999", "p99.9 (ms)"), ("max", "max (ms)"), ("note", "against SLO and floor")]
 
 
+def fine_bucket(response_time_ms: float) -> float:
+    """Locust's response-time bucketing, at three significant figures: 10 µs steps below 10 ms.
+
+    Locust's own rounds everything under 100 ms to whole milliseconds (so a true p99 of 5.33 ms shows
+    as 5); the locustfile installs this one at import, in every process.
+    """
+    for limit, digits in ((10, 2), (100, 1), (1000, 0), (10_000, -1)):
+        if response_time_ms < limit:
+            return round(response_time_ms, digits)
+    return round(response_time_ms, -2)
+
+
 def _ms(value: Any) -> str:
     return "-" if value is None else f"{value / 1000:.3f}"
 

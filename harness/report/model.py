@@ -21,8 +21,16 @@ Times on a chart's x axis are unix epoch seconds (floats) unless a key says ``_s
 
 ``reliability`` (a fault phase: the message ledger and what was done to the system, and when)::
 
-    {"ledger": {"published": int, "delivered": int, "lost": int, "duplicated": int, ...},
-     "faults": [{"t": epoch_s, "end": epoch_s | None, "kind": "kill_worker", "detail": "..."}]}
+    {"ledger": {"sent", "accepted", "rejected", "completed", "failed", "dead_lettered", "lost",
+                "duplicated", "completed_twice", "unexpected"},          # ints, summed over the scenarios
+     "faults": [{"t": epoch_s, "end": epoch_s | None, "kind": "worker_kill", "detail": "...",
+                 "scenario": "worker_kill"}],
+     "scenarios": [{"name": "worker_kill", "faults": [...], "skipped": str | None, "not_injected": {fault: why},
+                    "rate_rps": float, "load_s": float, "waited_s": float,
+                    "account": {...the ledger's keys..., "retried", "reached_queue", "unroutable",
+                                "examples": {"lost": [triggerUuid, ...], ...}},
+                    "recovery": [{"kind", "t", "end", "accepts_again_s": float | None, "drain_s": float | None}],
+                    "records": "ledger/worker_kill.jsonl" | None}]}            # harness.faults.judge
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from harness.session import Session
 from tests.integration._latency import LoadRun, load, target_session
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
+STALL_US = 200_000  # tests/targets/stall_200ms_target.py
 
 
 def test_a_target_answering_500_yields_failures_not_a_figure(tmp_path: Path) -> None:
@@ -55,15 +56,15 @@ def _side_by_side(sessions: dict[str, Session], folder: Path, **kwargs: Any) -> 
 
 
 def _quiet(*summaries: dict[str, Any]) -> bool:
-    """Whether the floor measured in each run stayed within the SLO (the machine can resolve ~1 ms)."""
-    return all((s["floor_publish_to_queue_us"]["p99"] or 10**9) <= s["slo_p99_ms"] * 1000 for s in summaries)
+    """Whether the floor's p90 stayed within the SLO in each run (the machine resolves about a millisecond)."""
+    return all((s["floor_publish_to_queue_us"]["p90"] or 10**9) <= s["slo_p99_ms"] * 1000 for s in summaries)
 
 
 def test_a_known_3ms_delay_shifts_p50_by_3ms(tmp_path: Path) -> None:
     """Reference and a copy that sleeps 3 ms before publishing, loaded side by side (same noise).
 
-    An attempt counts when both floors stayed within the SLO; with none in two attempts the machine is
-    too busy to resolve half a millisecond, and the test says so rather than guess.
+    An attempt counts when both floors' p90 stayed within the SLO; with none in two attempts the machine
+    is too busy to resolve half a millisecond, and the test says so rather than guess.
     """
     shifts = []
     with ExitStack() as stack:
@@ -78,7 +79,7 @@ def test_a_known_3ms_delay_shifts_p50_by_3ms(tmp_path: Path) -> None:
                 shifts.append(slowed["webhook_to_queue_us"]["p50"] - ref["webhook_to_queue_us"]["p50"])
                 break
     if not shifts:
-        pytest.skip("the floor exceeded the SLO in every attempt: this machine is too busy to resolve 0.5 ms")
+        pytest.skip("the floor's p90 exceeded the SLO in every attempt: this machine is too busy to resolve 0.5 ms")
     assert 2500 <= shifts[0] <= 3500, shifts
 
 
@@ -92,7 +93,11 @@ def test_a_stall_shows_in_corrected_p99_not_in_uncorrected(tmp_path: Path) -> No
     if summary["sends"]["achieved_rps"] < 100:
         pytest.skip(f"one connection sustained only {summary['sends']['achieved_rps']}/s here: more than 1% of "
                     "sends would overlap a stall, which the uncorrected p99 then rightly shows")
+    floor_p99 = summary["floor_publish_to_queue_us"]["p99"] or 10**9
+    if floor_p99 > STALL_US / 10:
+        pytest.skip(f"the floor's own p99 was {floor_p99 / 1000:.1f} ms: the machine's tail alone would reach "
+                    "a tenth of the stall, so no 10x contrast can be measured now")
     assert corrected["count"] > 500 and summary["sends"]["late"] > 50
     assert corrected["p99"] >= 10 * uncorrected["p99"], (corrected, uncorrected)
-    assert corrected["p99"] >= 150_000
+    assert corrected["p99"] >= 0.75 * STALL_US
     assert run.code in (EXIT_LATENCY_GATE, EXIT_INCONCLUSIVE) and summary["verdict"] != "pass"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
@@ -13,6 +15,7 @@ import pytest
 from harness.cli import build_parser, config_from_args
 from harness.errors import ConfigError
 from harness.faults.plan import FAULT_NAMES, QUICK, offsets, parse_faults, plan_for, scenarios
+from harness.faults.process import busy_pids
 from harness.ledger.sender import WebhookSender, as_retry, is_loopback
 from payloads.signers import verify_hex_hmac
 
@@ -30,7 +33,7 @@ def test_plans() -> None:
     assert plan_for(True) == QUICK
     custom = plan_for(False, rate_rps=100, seconds=60)
     assert (custom.rate_rps, custom.seconds, custom.drain_s) == (100, 60, 90)
-    assert offsets(QUICK, 3) == [1.5, 3.5, 5.5]
+    assert offsets(QUICK, 3) == [1.0, 2.5, 4.0]
     with pytest.raises(ConfigError):
         plan_for(True, rate_rps=0)
     with pytest.raises(ConfigError):
@@ -92,3 +95,13 @@ def test_the_sender_refuses_other_hosts() -> None:
     with pytest.raises(ValueError, match="loopback"):
         WebhookSender("http://example.com/webhook", "s", "hmac-hex")
     assert json.loads(as_retry(b'{"event": {"isRetry": false}}'))["event"]["isRetry"] is True
+
+
+def test_busy_worker_processes_are_those_with_a_task_and_no_done_record() -> None:
+    me, now = os.getpid(), time.time()
+    events = [{"event": "task", "id": "old", "retries": 0, "pid": me, "t": now - 60},
+              {"event": "task", "id": "a", "retries": 0, "pid": me, "t": now - 0.2},
+              {"event": "task", "id": "b", "retries": 0, "pid": me, "t": now - 0.1},
+              {"event": "done", "id": "b", "retries": 0, "pid": me, "t": now - 0.05},
+              {"event": "task", "id": "c", "retries": 0, "pid": 1, "t": now - 0.01}]  # not the worker's
+    assert [e["id"] for _, e in busy_pids(events, me, recent_s=5)] == ["a"]

@@ -82,6 +82,11 @@ def test_web_tab_rows_show_sub_millisecond_figures() -> None:
     assert {c["key"] for c in webtab.template_args()["extended_tables"][0]["structure"]} == set(rows[1])
 
 
+def test_locust_buckets_keep_three_significant_figures() -> None:
+    assert [webtab.fine_bucket(v) for v in (2.4371, 5.334, 47.26, 432.6, 5432.1, 54321.0)] == \
+        [2.44, 5.33, 47.3, 433, 5430, 54300]
+
+
 def test_protocol_lines_parse() -> None:
     observed = parse("o 1f 123456789\n")
     assert observed is not None and (observed.kind, observed.seq, observed.t_ns) == ("o", 31, 123456789)

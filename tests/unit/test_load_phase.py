@@ -1,0 +1,54 @@
+"""The load phase's checks: p99 (or the median under --quick) against the SLO, lost and rejected webhooks."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from harness.load.histograms import CORRECTED, FLOOR, LatencyBook
+from harness.load.phase import ACCEPT_CHECK, MEDIAN_CHECK, P99_CHECK, QUICK, REACH_CHECK, judge_phase, locust_command
+from harness.load.summary import RunFacts, summarize
+
+
+def _session(quick: bool) -> Any:
+    run = SimpleNamespace(quick=quick, target="reference")
+    contract = SimpleNamespace(webhook=SimpleNamespace(path="/webhook/monday"), slo_p99_ms=5.0)
+    return SimpleNamespace(config=SimpleNamespace(run=run, contract=contract),
+                           services=SimpleNamespace(backend="external"))
+
+
+def _summary(median_us: int, tail_us: int, floor_tail_us: int, **counters: int) -> dict[str, Any]:
+    book = LatencyBook()
+    for i in range(1000):
+        book.record(CORRECTED, tail_us if i % 40 == 0 else median_us)
+        book.record(FLOOR, floor_tail_us if i % 40 == 0 else 800)
+    book.counters.update({"sent": 1000, "accepted": 1000, **counters})
+    return summarize(book, RunFacts(50, "", 5, 5.0, 5.0))
+
+
+def _statuses(results: list[Any]) -> dict[str, str]:
+    return {record.id: record.status for record, _findings in results}
+
+
+def test_full_phase_judges_p99_and_quick_phase_the_median() -> None:
+    summary = _summary(3000, 40_000, 900)
+    full = judge_phase(summary, _session(False), QUICK, 6.0)
+    assert _statuses(full) == {P99_CHECK: "failed", REACH_CHECK: "passed", ACCEPT_CHECK: "passed"}
+    assert full[0][1][0].severity.name == "HIGH"
+    quick = judge_phase(summary, _session(True), QUICK, 6.0)
+    assert _statuses(quick)[MEDIAN_CHECK] == "passed" and not any(f for _r, f in quick)
+
+
+def test_a_noisy_floor_makes_the_p99_check_a_skip_with_its_reason() -> None:
+    [(record, findings), *_rest] = judge_phase(_summary(3000, 40_000, 20_000), _session(False), QUICK, 6.0)
+    assert record.status == "skipped" and findings == () and "cannot judge" in (record.reason or "")
+
+
+def test_a_slow_median_fails_under_quick_and_lost_messages_are_findings() -> None:
+    results = judge_phase(_summary(12_000, 14_000, 20_000, lost=4), _session(True), QUICK, 6.0)
+    assert _statuses(results) == {MEDIAN_CHECK: "failed", REACH_CHECK: "failed", ACCEPT_CHECK: "passed"}
+
+
+def test_the_command_keeps_secrets_off_the_command_line(tmp_path: Any) -> None:
+    command = " ".join(locust_command(QUICK, tmp_path / "l.py", "http://127.0.0.1:1/webhook/monday", tmp_path, 5))
+    assert "amqp://" not in command and "--webhook-secret" not in command and "--duration-s 5" in command
