@@ -1,7 +1,8 @@
 """A fault scenario's findings, and its entry in report.json's ``reliability`` section.
 
 Losing an accepted webhook fails the gate (critical): the finding names the fault, the number lost
-and example ``triggerUuid``s. Not accepting webhooks again after a fault fails it too (high).
+and example ``triggerUuid``s. Not accepting webhooks again after a fault fails it too (high), and so does
+work that ended in FAILURE with no dead letter (high: nobody will run it again or see it in the DLQ).
 Unexpected messages are reported (medium), and work that ran to completion twice is noted (low):
 at-least-once delivery repeats work by design, and the target must make that harmless.
 """
@@ -73,6 +74,12 @@ def other_findings(session: Session, result: ScenarioResult, acc: Account) -> li
                                  "the target accepts webhooks again once the fault is over",
                                  f"no webhook sent after the fault and before the load ended got a 2xx "
                                  f"(answers: {_answers(result)})", again))
+    if acc.counts["failed"]:
+        found.append(Finding(CHECK, name, Severity.HIGH,
+                             f"{acc.counts['failed']} accepted webhooks ended in FAILURE without a dead letter",
+                             "work the fault interrupted runs again, or its failure reaches the DLQ",
+                             f"a FAILURE row in celery_taskmeta and no DLQ message, for example (triggerUuid): "
+                             f"{', '.join(acc.examples.get('failed', []))}", again))
     if acc.unexpected:
         found.append(Finding(CHECK, name, Severity.MEDIUM, f"{acc.unexpected} task messages the harness never caused",
                              "only messages caused by the harness's webhooks during the phase",

@@ -117,7 +117,8 @@ def account(verdicts: list[Verdict], unexpected: list[str]) -> Account:
         result.duplicated += v.duplicated
         result.completed_twice += v.completed_twice
         for label, applies in (("lost", v.outcome == "lost"), ("dead_lettered", v.outcome == "dead_lettered"),
-                               ("rejected", v.outcome == "rejected"), ("duplicated", v.duplicated)):
+                               ("failed", v.outcome == "failed"), ("rejected", v.outcome == "rejected"),
+                               ("duplicated", v.duplicated)):
             if applies and len(result.examples.setdefault(label, [])) < EXAMPLES:
                 result.examples[label].append(v.delivery.trigger)
     if unexpected:
