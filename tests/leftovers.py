@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
@@ -71,3 +72,16 @@ def leftovers(run_id: str) -> dict[str, list[object]]:
         "databases": [d for d in databases() if run_id.replace("-", "_") in d],
         "temp_dirs": list(temp_dirs(run_id)),
     }
+
+
+CLEAN: dict[str, list[object]] = {"processes": [], "vhosts": [], "databases": [], "temp_dirs": []}
+
+
+def settled(run_id: str, timeout_s: float = 10) -> dict[str, list[object]]:
+    """What of ``run_id`` is still there once teardown had ``timeout_s`` to finish (CLEAN if nothing)."""
+    deadline = time.monotonic() + timeout_s
+    found = leftovers(run_id)
+    while found != CLEAN and time.monotonic() < deadline:
+        time.sleep(0.5)
+        found = leftovers(run_id)
+    return found

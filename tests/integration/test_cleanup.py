@@ -10,38 +10,29 @@ import time
 import pytest
 
 from tests.conftest import HARNESS, ROOT, TARGETS
-from tests.leftovers import leftovers, local_server_processes, run_id_in
+from tests.leftovers import CLEAN, local_server_processes, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
-CLEAN = {"processes": [], "vhosts": [], "databases": [], "temp_dirs": []}
 
-
-def _settled(run_id: str, timeout_s: float = 10) -> dict[str, list[object]]:
-    deadline = time.monotonic() + timeout_s
-    found = leftovers(run_id)
-    while found != CLEAN and time.monotonic() < deadline:
-        time.sleep(0.5)
-        found = leftovers(run_id)
-    return found
 
 
 def test_passing_run_leaves_nothing(harness) -> None:
     run = harness("run", "--target", "reference", "--quick", "--services", "external", "--no-load")
     assert run.code == 0
-    assert _settled(run_id_in(run.stdout)) == CLEAN
+    assert settled(run_id_in(run.stdout)) == CLEAN
 
 
 def test_failing_run_leaves_nothing(harness) -> None:
     run = harness("run", "--target", str(TARGETS / "wrong_queue_target.py"), "--quick", "--services", "external")
     assert run.code == 1
-    assert _settled(run_id_in(run.stdout)) == CLEAN
+    assert settled(run_id_in(run.stdout)) == CLEAN
 
 
 def test_local_backend_run_leaves_no_servers(harness) -> None:
     before = set(local_server_processes())
     run = harness("run", "--target", "seed", "--quick", "--services", "local")
     assert run.code == 1, run.stderr
-    assert _settled(run_id_in(run.stdout)) == CLEAN
+    assert settled(run_id_in(run.stdout)) == CLEAN
     assert set(local_server_processes()) - before == set()
 
 
@@ -57,4 +48,4 @@ def test_ctrl_c_mid_run_leaves_nothing(tmp_path) -> None:
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
     assert "Traceback" not in err
-    assert _settled(run_id) == CLEAN
+    assert settled(run_id) == CLEAN

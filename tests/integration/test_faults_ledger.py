@@ -18,11 +18,10 @@ import pytest
 
 from harness.faults.plan import FAULT_NAMES
 from tests.conftest import ROOT, TARGETS, HarnessRun
-from tests.leftovers import leftovers, local_server_processes
+from tests.leftovers import CLEAN, local_server_processes, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 PYTEST = str(Path(sys.executable).parent / "pytest")
-CLEAN: dict[str, list[object]] = {"processes": [], "vhosts": [], "databases": [], "temp_dirs": []}
 ON_EXTERNAL = ("worker_kill", "connections_closed", "database_unreachable", "webhook_restart")
 ON_LOCAL = ("broker_restart", "broker_crash", "database_restart")
 
@@ -37,14 +36,6 @@ def run_faults(report_dir: Path, target: str, services: str, faults: tuple[str, 
 def scenarios(run: HarnessRun) -> dict[str, dict[str, Any]]:
     return {s["name"]: s for s in run.report["reliability"]["scenarios"]}
 
-
-def settled(run_id: str, timeout_s: float = 10) -> dict[str, list[object]]:
-    deadline = time.monotonic() + timeout_s
-    found = leftovers(run_id)
-    while found != CLEAN and time.monotonic() < deadline:
-        time.sleep(0.5)
-        found = leftovers(run_id)
-    return found
 
 
 def assert_nothing_lost(run: HarnessRun, faults: tuple[str, ...]) -> None:
