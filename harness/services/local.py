@@ -104,6 +104,10 @@ class LocalRabbit:
     def stop(self) -> None:
         self._executor.stop()
 
+    def eval(self, expression: str) -> str:
+        """``rabbitmqctl eval`` on this node (to change a ``rabbit`` setting while it runs); its output."""
+        return self._executor.rabbitctl_output("eval", expression).strip()
+
     def crash(self, hung_s: float) -> None:
         """SIGSTOP the node (it hangs while the kernel still takes its clients' bytes), then SIGKILL it
         after ``hung_s``: whatever was written to it meanwhile is gone, as in a crash."""
