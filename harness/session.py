@@ -75,7 +75,7 @@ def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mappin
     run_secrets = RunSecrets()
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"harness-{run_id}-")))
-        raw = stack.enter_context(provide(config.services))
+        raw = stack.enter_context(provide(config.services, run_id=run_id))
         services = stack.enter_context(isolated(raw, run_id))
         redactor = redactor_for(services, run_secrets)
         if log_dir is not None:

@@ -17,11 +17,12 @@ __all__ = ["Broker", "Database", "Services", "backends", "doctor", "provide"]
 AUTO_ORDER = ("docker", "local", "external")
 
 
-def backends(settings: ServiceSettings, consumer_timeout_ms: int | None = None) -> dict[str, Backend]:
-    """Every back-end, in the order ``auto`` tries them."""
+def backends(settings: ServiceSettings, consumer_timeout_ms: int | None = None,
+             run_id: str = "") -> dict[str, Backend]:
+    """Every back-end, in the order ``auto`` tries them (``run_id`` marks the local servers' processes)."""
     return {
         "docker": DockerBackend(),
-        "local": LocalBackend(consumer_timeout_ms),
+        "local": LocalBackend(consumer_timeout_ms, run_id),
         "external": ExternalBackend(settings),
     }
 
@@ -31,9 +32,9 @@ def doctor(settings: ServiceSettings) -> list[tuple[str, bool, str]]:
     return [(name, *backend.availability()) for name, backend in backends(settings).items()]
 
 
-def choose(settings: ServiceSettings, consumer_timeout_ms: int | None = None) -> Backend:
+def choose(settings: ServiceSettings, consumer_timeout_ms: int | None = None, run_id: str = "") -> Backend:
     """The requested back-end, or under ``auto`` the first one that works here."""
-    candidates = backends(settings, consumer_timeout_ms)
+    candidates = backends(settings, consumer_timeout_ms, run_id)
     if settings.backend != "auto":
         backend = candidates[settings.backend]
         ok, why = backend.availability()
@@ -50,6 +51,7 @@ def choose(settings: ServiceSettings, consumer_timeout_ms: int | None = None) ->
 
 
 @contextmanager
-def provide(settings: ServiceSettings, consumer_timeout_ms: int | None = None) -> Iterator[Services]:
-    with choose(settings, consumer_timeout_ms).provide() as services:
+def provide(settings: ServiceSettings, consumer_timeout_ms: int | None = None,
+            run_id: str = "") -> Iterator[Services]:
+    with choose(settings, consumer_timeout_ms, run_id).provide() as services:
         yield services

@@ -52,8 +52,12 @@ class LocalBackend:
 
     name = "local"
 
-    def __init__(self, consumer_timeout_ms: int | None = None) -> None:
-        self.consumer_timeout_ms = consumer_timeout_ms
+    def __init__(self, consumer_timeout_ms: int | None = None, run_id: str = "") -> None:
+        self.consumer_timeout_ms, self.run_id = consumer_timeout_ms, run_id
+
+    def marks(self) -> dict[str, str]:
+        """Environment given to the servers: their processes carry the run's id (leftover checks find them)."""
+        return {"HARNESS_RUN_ID": self.run_id} if self.run_id else {}
 
     def availability(self) -> tuple[bool, str]:
         missing = [n for n, p in (("rabbitmq-server", find_rabbitmq_server()), ("pg_ctl", find_pg_ctl()))
@@ -70,10 +74,12 @@ class LocalBackend:
         if not ok:
             raise ServiceUnavailable(f"local back-end unavailable: {why}")
         with ExitStack() as stack:
-            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="harness-local-")))
+            prefix = f"harness-local-{self.run_id}-" if self.run_id else "harness-local-"
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
             workdir.chmod(0o711)  # postgres, when started as its own user, must reach its subdirectory
-            broker, rabbit = stack.enter_context(rabbit_node(workdir / "rabbit", self.consumer_timeout_ms))
-            database, postgres = stack.enter_context(postgres_cluster(workdir / "pg"))
+            broker, rabbit = stack.enter_context(rabbit_node(workdir / "rabbit", self.consumer_timeout_ms,
+                                                             self.marks()))
+            database, postgres = stack.enter_context(postgres_cluster(workdir / "pg", self.marks()))
             yield Services("local", broker, database, Controls(rabbit, postgres))
 
 
@@ -158,8 +164,9 @@ def local_rabbitmq(workdir: Path, consumer_timeout_ms: int | None = None) -> Ite
 
 
 @contextmanager
-def rabbit_node(workdir: Path, consumer_timeout_ms: int | None = None) -> Iterator[tuple[Broker, LocalRabbit]]:
-    """:func:`local_rabbitmq`, with the handle that stops and starts the node."""
+def rabbit_node(workdir: Path, consumer_timeout_ms: int | None = None,
+                env: dict[str, str] | None = None) -> Iterator[tuple[Broker, LocalRabbit]]:
+    """:func:`local_rabbitmq`, with the handle that stops and starts the node (``env``: added to its own)."""
     server = find_rabbitmq_server()
     assert server is not None
     amqp_port, dist_port, mgmt_port = (port_for.select_random() for _ in range(3))
@@ -170,7 +177,7 @@ def rabbit_node(workdir: Path, consumer_timeout_ms: int | None = None) -> Iterat
     config.write_text(_rabbit_config(amqp_port, mgmt_port, consumer_timeout_ms))
     executor = RabbitMqExecutor(server, "127.0.0.1", amqp_port, dist_port, RABBITMQCTL, workdir / "log",
                                 workdir, workdir / "plugins", node_name=f"harness-{amqp_port}@localhost")
-    executor._envvars.update(RABBITMQ_CONFIG_FILE=str(config), RABBITMQ_NODE_IP_ADDRESS="127.0.0.1")
+    executor._envvars.update(env or {}, RABBITMQ_CONFIG_FILE=str(config), RABBITMQ_NODE_IP_ADDRESS="127.0.0.1")
     executor._stdout = executor._stderr = (workdir / "log" / "console.log").open("w")
     broker = Broker("127.0.0.1", amqp_port, LOCAL_USER, LOCAL_PASSWORD,
                     management_url=f"http://127.0.0.1:{mgmt_port}")
@@ -213,8 +220,8 @@ def local_postgres(workdir: Path) -> Iterator[Database]:
 
 
 @contextmanager
-def postgres_cluster(workdir: Path) -> Iterator[tuple[Database, LocalPostgres]]:
-    """:func:`local_postgres`, with the handle that stops and starts the cluster."""
+def postgres_cluster(workdir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[Database, LocalPostgres]]:
+    """:func:`local_postgres`, with the handle that stops and starts the cluster (``env``: added to its own)."""
     pg_ctl = find_pg_ctl()
     assert pg_ctl is not None
     workdir.mkdir(parents=True)
@@ -222,6 +229,7 @@ def postgres_cluster(workdir: Path) -> Iterator[tuple[Database, LocalPostgres]]:
     executor = PostgreSQLExecutor(_pg_ctl_wrapper(workdir, pg_ctl), "127.0.0.1", port, str(workdir / "data"),
                                   str(workdir), str(workdir / "postgres.log"), "-w", "postgres",
                                   user="postgres", timeout=60)
+    executor._envvars.update(env or {})
     try:
         _start(executor, "local postgres", workdir / "postgres.log")
         database = Database(f"postgresql://postgres@127.0.0.1:{port}/postgres")
