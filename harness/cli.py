@@ -12,7 +12,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.config import BACKENDS, DEFAULT_TIME_SCALE, HarnessConfig, RunOptions, load_config, services_from_env
+from harness.config import (
+    BACKENDS,
+    BROKERS,
+    DEFAULT_TIME_SCALE,
+    HarnessConfig,
+    RunOptions,
+    load_config,
+    services_from_env,
+)
 from harness.errors import HarnessError
 from harness.faults.plan import parse_faults, plan_for
 from harness.redact import mask_url_passwords
@@ -50,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "webhook_restart, mixed")
     run.add_argument("--fault-rate", type=float, help="webhooks/s during each fault scenario")
     run.add_argument("--fault-seconds", type=float, help="seconds of load in each fault scenario")
+    run.add_argument("--broker", default="rabbitmq", choices=BROKERS,
+                     help="the target's Celery broker; on redis, checks of RabbitMQ-only features are n/a")
     run.add_argument("--services", default="auto", choices=BACKENDS)
     run.add_argument("--report-dir", default="reports")
     run.add_argument("--broker-url", help="external broker (or HARNESS_BROKER_URL)")
@@ -78,7 +88,8 @@ def env_with_flags(args: argparse.Namespace) -> dict[str, str]:
 
 def config_from_args(args: argparse.Namespace) -> HarnessConfig:
     env = env_with_flags(args)
-    run = RunOptions(target=args.target, celery_app=args.celery_app, webhook_app=args.webhook_app,
+    run = RunOptions(target=args.target, broker=getattr(args, "broker", "rabbitmq"),
+                     celery_app=args.celery_app, webhook_app=args.webhook_app,
                      webhook_url=args.webhook_url, target_python=args.target_python,
                      task_bodies=args.task_bodies, time_scale=args.time_scale, quick=args.quick, load=args.load,
                      oauth_test=args.oauth_test, monday_live=args.monday_live, report_dir=Path(args.report_dir),

@@ -19,6 +19,7 @@ from harness.errors import ConfigError
 from harness.findings import Severity
 
 BACKENDS = ("auto", "docker", "local", "external")
+BROKERS = ("rabbitmq", "redis")  # the target's Celery broker: the migration's destination, or its origin
 DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s countdown
 TASK_BODIES = ("stub", "real")
 
@@ -86,11 +87,13 @@ class ServiceSettings:
     broker_url: str | None = None
     management_url: str | None = None
     database_url: str | None = None
+    redis_url: str | None = None  # an external Redis for ``--broker redis`` (HARNESS_REDIS_URL)
 
 
 @dataclass(frozen=True)
 class RunOptions:
     target: str = "reference"
+    broker: str = "rabbitmq"  # the target's Celery broker (``harness ab`` runs both)
     celery_app: str | None = None
     webhook_app: str | None = None
     webhook_url: str | None = None
@@ -134,6 +137,7 @@ def services_from_env(env: Mapping[str, str], backend: str = "auto") -> ServiceS
         broker_url=env.get("HARNESS_BROKER_URL") or None,
         management_url=env.get("HARNESS_MANAGEMENT_URL") or None,
         database_url=env.get("HARNESS_DATABASE_URL") or None,
+        redis_url=env.get("HARNESS_REDIS_URL") or None,
     )
 
 
@@ -141,6 +145,8 @@ def validate(config: HarnessConfig) -> None:
     """Reject option combinations that cannot work, with a one-line reason."""
     if config.services.backend not in BACKENDS:
         raise ConfigError(f"--services must be one of {', '.join(BACKENDS)}, not {config.services.backend!r}")
+    if config.run.broker not in BROKERS:
+        raise ConfigError(f"the broker must be one of {', '.join(BROKERS)}, not {config.run.broker!r}")
     if config.run.task_bodies not in TASK_BODIES:
         raise ConfigError(f"--task-bodies must be 'stub' or 'real', not {config.run.task_bodies!r}")
     if not 0 < config.run.time_scale <= 1:

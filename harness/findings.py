@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from enum import IntEnum
 from typing import Any
 
+NOT_APPLICABLE = "not applicable on"  # how a skip reason starts when a property does not exist on a broker
+
 
 class Severity(IntEnum):
     LOW = 1
@@ -182,3 +184,7 @@ class TokenNotRefreshed(CheckFailed):
 
 class BoardNotUpdated(CheckFailed):
     """A webhook's task never changed the Monday board (no status change, no update)."""
+
+
+class BehaviourChangesWithBroker(CheckFailed):
+    """The same check, target and load gave a different outcome on the two brokers (``harness ab``)."""

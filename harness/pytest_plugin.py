@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.config import DEFAULT_TIME_SCALE, HarnessConfig, RunOptions, load_config, services_from_env
+from harness.config import BROKERS, DEFAULT_TIME_SCALE, HarnessConfig, RunOptions, load_config, services_from_env
 from harness.errors import HarnessError
 from harness.faults.plan import parse_faults, plan_for
-from harness.findings import CheckFailed, CheckSkipped
+from harness.findings import NOT_APPLICABLE, CheckFailed, CheckSkipped
 from harness.ledger.render import reliability_lines
 from harness.redact import Redactor
 from harness.report import CheckRecord, RunReport, write_run
@@ -41,6 +41,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--task-bodies", default="stub", choices=("stub", "real"))
     group.addoption("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
                     help="compress retry countdowns in live checks by this factor")
+    group.addoption("--broker", default="rabbitmq", choices=BROKERS,
+                    help="the target's Celery broker (checks of RabbitMQ-only features are n/a on redis)")
     group.addoption("--services", default="auto", choices=("auto", "docker", "local", "external"))
     group.addoption("--quick", action="store_true", help="smoke subset, under a minute")
     group.addoption("--oauth-test", action="store_true", help="add the OAuth suite")
@@ -71,7 +73,8 @@ def _preset(config: pytest.Config) -> PresetSession | None:
 def pytest_configure(config: pytest.Config) -> None:
     for marker in ("quick: part of the --quick smoke subset", "oauth: the OAuth suite (--oauth-test)",
                    "security: the webhook security suite", "faults: the fault suite (--faults)",
-                   "check(id, subject): the check id and subject a scenario test reports under"):
+                   "check(id, subject): the check id and subject a scenario test reports under",
+                   "rabbitmq_only(why): a property of a RabbitMQ feature; not applicable on another broker"):
         config.addinivalue_line("markers", marker)
     preset = _preset(config)
     if preset is not None:
@@ -81,7 +84,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     opt = config.option
     try:
-        run = RunOptions(target=opt.target, celery_app=opt.celery_app, webhook_app=opt.webhook_app,
+        run = RunOptions(target=opt.target, broker=opt.broker, celery_app=opt.celery_app, webhook_app=opt.webhook_app,
                          webhook_url=opt.webhook_url, target_python=opt.target_python, task_bodies=opt.task_bodies,
                          time_scale=opt.time_scale, quick=opt.quick, oauth_test=opt.oauth_test,
                          monday_live=opt.monday_live,
@@ -124,6 +127,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 or (run.faults and i.get_closest_marker("faults"))]
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+    if run.broker != "rabbitmq":
+        mark_not_applicable(items, run.broker)
     if not run.faults:
         skip_faults = pytest.mark.skip(reason="the fault suite runs only with --faults")
         for item in items:
@@ -134,6 +139,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if item.get_closest_marker("oauth"):
                 item.add_marker(skip)
+
+
+def mark_not_applicable(items: list[pytest.Item], broker: str) -> None:
+    """Skip checks of RabbitMQ-only features with the reason, which the A/B report shows as n/a."""
+    for item in items:
+        marker = item.get_closest_marker("rabbitmq_only")
+        if marker is not None:
+            why = marker.args[0] if marker.args else "a RabbitMQ feature"
+            item.add_marker(pytest.mark.skip(reason=f"{NOT_APPLICABLE} {broker}: {why}"))
 
 
 def _is_check(item: pytest.Item) -> bool:

@@ -5,7 +5,10 @@ import pytest
 from harness.checks import topology
 from harness.session import Session
 
-pytestmark = pytest.mark.quick
+pytestmark = [pytest.mark.quick, pytest.mark.rabbitmq_only(
+    "durable queues, bindings, x-max-priority, persistent delivery and consumer counts are RabbitMQ objects read "
+    "from its management API; kombu's Redis transport keeps each queue as plain lists, exactly as durable as the "
+    "server's own RDB/AOF settings")]
 
 
 def test_queue_is_durable(harness_session: Session, contract_queue: str) -> None:

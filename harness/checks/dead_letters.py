@@ -12,6 +12,7 @@ from harness.checks.reproduce import harness_line
 from harness.checks.retries import FailedRun
 from harness.findings import DeadLetterMissing, Finding, PoisonMessageLoops, Severity
 from harness.probes.amqp import queue_counts
+from harness.probes.redis_tap import list_depths
 from harness.probes.tap import Observation
 from harness.session import Session
 
@@ -75,13 +76,18 @@ def _check_record(session: Session, run: FailedRun, record: dict[str, Any], expe
 
 def _check_not_consumed(session: Session, dlq: str, settle_s: float = 1.0) -> None:
     time.sleep(settle_s)
-    counts = queue_counts(session.services.broker, [dlq]).get(dlq)
-    if counts is None or counts.consumers or not counts.messages:
-        consumers = counts.consumers if counts else 0
+    if session.services.redis is not None:  # Redis cannot tell who waits on a list: the letter must stay in it
+        consumers: int | None = None
+        messages = list_depths(session.services.redis, [dlq])[dlq]
+    else:
+        counts = queue_counts(session.services.broker, [dlq]).get(dlq)
+        consumers, messages = (counts.consumers, counts.messages) if counts else (0, 0)
+    if consumers or not messages:
+        who = "consumers unknown (Redis cannot tell)" if consumers is None else f"{consumers} consumer(s)"
         raise DeadLetterMissing(_finding(
             session, dlq, f"something consumes the dead-letter queue {dlq}",
             "dead letters stay in the DLQ for people to inspect",
-            f"{consumers} consumer(s) and {counts.messages if counts else 0} message(s) left in {dlq!r}: dead "
+            f"{who} and {messages} message(s) left in {dlq!r}: dead "
             "letters are taken away (and run) by accident"))
 
 

@@ -16,6 +16,7 @@ from harness.findings import (
     TaskNotRouted,
     UnsafePublishing,
 )
+from harness.probes.redis_tap import list_depths
 from harness.probes.tap import UNROUTABLE, Observation
 from harness.session import Session
 
@@ -140,6 +141,9 @@ def judge_landing(session: Session, expected: TaskRoute, seen: list[Observation]
 
 def queue_depths(session: Session) -> str:
     session.refresh_mirrors()
+    if session.services.redis is not None:
+        lists = list_depths(session.services.redis, (q["name"] for q in session.target.description.get("queues", [])))
+        return ", ".join(f"{name}={n}" for name, n in lists.items()) or "no queues"
     depths = [f"{q['name']}={q.get('messages', 0)}" for q in session.api.queues(session.vhost)
               if not q["name"].startswith("harness.") and ".pidbox" not in q["name"]]
     return ", ".join(depths) or "no queues"
@@ -151,6 +155,8 @@ SAFE = "routing.publish_is_loss_safe"
 def publish_is_loss_safe(session: Session) -> None:
     """Publishing cannot lose a message silently: confirms, plus an alternate exchange (kombu never sets
     the mandatory flag, so an alternate exchange is the only way an unroutable message is kept)."""
+    if session.broker_kind == "redis":
+        return redis_publish_is_loss_safe(session)
     conf = session.target.description.get("conf", {})
     confirms = bool((conf.get("broker_transport_options") or {}).get("confirm_publish"))
     exchange = session.api.exchange(session.vhost, session.config.contract.exchange) or {}
@@ -162,3 +168,18 @@ def publish_is_loss_safe(session: Session) -> None:
             f"publisher confirms {'on' if confirms else 'off'}; alternate exchange {alternate or 'none'}: an "
             "unroutable or unconfirmed message disappears while .delay() returns normally",
             harness_line(session.spec.name, SAFE)))
+
+
+def redis_publish_is_loss_safe(session: Session) -> None:
+    """On Redis every push is answered before ``.delay()`` returns, but kombu drops a message that matches
+    no binding unless the transport option ``deadletter_queue`` names a list to park it in."""
+    options = session.target.description.get("conf", {}).get("broker_transport_options") or {}
+    if not options.get("deadletter_queue"):
+        raise UnsafePublishing(Finding(
+            SAFE, session.config.contract.exchange, Severity.HIGH, "a publish can be lost without anyone knowing",
+            "broker_transport_options={'deadletter_queue': ...}: kombu's Redis transport parks what no binding "
+            "matches there",
+            "no deadletter_queue transport option: kombu's Redis transport drops a message whose routing key "
+            "matches no binding (a warning in the publisher's log, nothing else); RabbitMQ's alternate exchange "
+            "has no equivalent on Redis",
+            harness_line(session.spec.name, SAFE) + " --broker redis"))

@@ -16,7 +16,7 @@ import sqlalchemy
 
 from harness.ledger.records import WORKER_LOST, Arrival, Evidence, Run
 from harness.probes.results import ResultBackend, TaskRow
-from harness.probes.tap import Observation, Tap
+from harness.probes.tap import MessageTap, Observation
 
 FINAL = ("SUCCESS", "FAILURE", "REVOKED")
 MAX_DEPTH = 8
@@ -63,7 +63,8 @@ class EvidenceReader:
     The tap's copies and the probe's records only grow, so each read handles what is new since the last.
     """
 
-    def __init__(self, tap: Tap, probe_events: Any, results: ResultBackend, dlq_queue: str, since: float) -> None:
+    def __init__(self, tap: MessageTap, probe_events: Any, results: ResultBackend, dlq_queue: str,
+                 since: float) -> None:
         self._tap, self._probe_events, self._results = tap, probe_events, results
         self._dlq, self._since = dlq_queue, since
         self._success: dict[str, str] = {}

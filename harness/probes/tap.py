@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pika
 import pika.exceptions
@@ -131,6 +131,21 @@ def _exchange_exists(connection: pika.BlockingConnection, name: str) -> bool:
     return True
 
 
+class MessageTap(Protocol):
+    """What checks use of a tap, whichever broker it copies from (``Tap`` here, ``RedisTap`` on Redis)."""
+
+    listeners: list[Callable[[Observation], None]]
+    reconnects: int
+
+    def mirror(self, bindings: Iterable[Binding] = (), timeout_s: float = 5) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def observations(self, task_id: str | None = None) -> list[Observation]: ...
+
+    def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool: ...
+
+
 class Tap:
     """Consumes mirror queues and the catcher queue in a background thread."""
 
@@ -156,7 +171,7 @@ class Tap:
             raise RuntimeError(f"tap did not start: {self._error}")
         return self
 
-    def mirror(self, bindings: Iterable[Binding], timeout_s: float = 5) -> None:
+    def mirror(self, bindings: Iterable[Binding] = (), timeout_s: float = 5) -> None:
         """Mirror more bindings (queues the target declared after the tap started)."""
         new = [b for b in bindings if b.mirror not in self._mirrored]
         if new:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from harness.services.redis import RedisServer
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,16 @@ class Services:
     broker: Broker
     database: Database
     controls: Controls = field(default_factory=Controls, compare=False, repr=False)
+    redis: RedisServer | None = None  # set when the target's broker is Redis (RabbitMQ stays the harness's)
+
+    @property
+    def broker_url(self) -> str:
+        """The target's ``CELERY_BROKER_URL``."""
+        return self.redis.url if self.redis is not None else self.broker.amqp_url
+
+    @property
+    def broker_kind(self) -> str:
+        return "redis" if self.redis is not None else "rabbitmq"
 
 
 def database_error_line(exc: Exception) -> str:

@@ -26,7 +26,7 @@ def target_env(services: Services, run_secrets: RunSecrets, *, run_id: str, prob
                python_path: list[Path], monday_url: str | None = None) -> dict[str, str]:
     broker = services.broker
     env = {
-        "CELERY_BROKER_URL": broker.amqp_url,
+        "CELERY_BROKER_URL": services.broker_url,
         "CELERY_RESULT_BACKEND": services.database.celery_backend_url,
         "WEBHOOK_SECRET": run_secrets.webhook_secret,
         "RABBITMQ_HOST": broker.host,
