@@ -10,6 +10,8 @@ Differences from the document, each one a finding the harness reports against ``
   (classic queues count no redeliveries, so the count is kept in PostgreSQL);
 - publisher confirms plus an alternate exchange, so nothing published is lost silently;
 - prefetch 1 with late acks, no silently created queues, extended results;
+- the worker reconnects after a channel error, so a countdown held past the broker's consumer_timeout
+  does not make it exit;
 - the webhook checks content type and body size before reading, verifies the signature over the raw
   bytes, answers 400 to bad JSON, and does not enqueue a delivery twice (idempotent on triggerUuid);
   a delivery it could not enqueue gets a 503 and is forgotten, so Monday's retry enqueues it;
@@ -81,6 +83,13 @@ class Settings:
     CELERY_WORKER_PREFETCH_MULTIPLIER = 1
     CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
     CELERY_TASK_PUBLISH_RETRY = True
+    # A countdown (or ETA) message is held unacked by the worker until it is due. Past RabbitMQ's
+    # consumer_timeout (30 min by default) the broker closes that channel with 406 PRECONDITION_FAILED
+    # and requeues the message. Celery's default counts that channel error as unrecoverable: the worker
+    # logs "Unrecoverable error: PreconditionFailed" and exits, and nothing consumes until it is
+    # restarted. With channel-error retry (Celery >= 5.3) the consumer reconnects instead; the requeued
+    # message is delivered again and runs when due; a task already running goes on in its pool process.
+    CELERY_BROKER_CHANNEL_ERROR_RETRY = True
     CELERY_RESULT_EXTENDED = True
     # While PostgreSQL is unreachable a result is stored again with backoff (tens of seconds in all),
     # not three times within 50 ms, after which the message was acked and the result lost for good.
