@@ -35,16 +35,24 @@ def processes_of(run_id: str) -> list[int]:
     return found
 
 
-def local_server_processes() -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if b"harness-local-" in (proc / "cmdline").read_bytes():
-                    found.append(int(proc.name))
-            except OSError:
-                continue
-    return found
+def command_line(pid: int) -> bytes:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return b""
+
+
+def local_servers(run_id: str) -> list[int]:
+    """Live processes of ``run_id``'s local RabbitMQ node and PostgreSQL cluster (``--services local``):
+    they carry the run's id in their environment and their folder (``harness-local-<run id>-``)."""
+    marker = f"harness-local-{run_id}-".encode()
+    return [pid for pid in processes_of(run_id) if marker in command_line(pid)]
+
+
+def local_postgres(run_id: str) -> list[int]:
+    """The postmaster of ``run_id``'s local PostgreSQL cluster (a list: empty while it is stopped)."""
+    return [pid for pid in local_servers(run_id) if b"/pg/data" in command_line(pid)
+            and command_line(pid).split(b" ")[0].endswith(b"/postgres")]
 
 
 def broker_vhosts(prefix: str = "harness-") -> list[str]:
@@ -61,7 +69,9 @@ def databases(prefix: str = "harness_") -> list[str]:
 
 
 def temp_dirs(run_id: str) -> list[Path]:
-    return list(Path(tempfile.gettempdir()).glob(f"harness-{run_id}-*"))
+    """The run's own folder and its local servers' folder (``--services local``)."""
+    root = Path(tempfile.gettempdir())
+    return [*root.glob(f"harness-{run_id}-*"), *root.glob(f"harness-local-{run_id}-*")]
 
 
 def leftovers(run_id: str) -> dict[str, list[object]]:

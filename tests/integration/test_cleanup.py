@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.conftest import HARNESS, ROOT, TARGETS
-from tests.leftovers import CLEAN, local_server_processes, run_id_in, settled
+from tests.leftovers import CLEAN, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
@@ -29,11 +29,9 @@ def test_failing_run_leaves_nothing(harness) -> None:
 
 
 def test_local_backend_run_leaves_no_servers(harness) -> None:
-    before = set(local_server_processes())
     run = harness("run", "--target", "seed", "--quick", "--services", "local")
     assert run.code == 1, run.stderr
-    assert settled(run_id_in(run.stdout)) == CLEAN
-    assert set(local_server_processes()) - before == set()
+    assert settled(run_id_in(run.stdout)) == CLEAN  # the local servers carry the run's id: processes_of finds them
 
 
 def test_ctrl_c_mid_run_leaves_nothing(tmp_path) -> None:

@@ -8,29 +8,51 @@ the broker, the database and the processes as they were.
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.faults.plan import FAULT_NAMES
-from tests.conftest import ROOT, TARGETS, HarnessRun
-from tests.leftovers import CLEAN, local_server_processes, settled
+from tests.conftest import HARNESS, ROOT, TARGETS, HarnessRun
+from tests.leftovers import CLEAN, local_postgres, local_servers, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 PYTEST = str(Path(sys.executable).parent / "pytest")
 ON_EXTERNAL = ("worker_kill", "connections_closed", "database_unreachable", "webhook_restart")
 ON_LOCAL = ("broker_restart", "broker_crash", "database_restart")
+RUN_TIMEOUT_S = 420
 
 
 def run_faults(report_dir: Path, target: str, services: str, faults: tuple[str, ...]) -> HarnessRun:
     command = [PYTEST, "scenarios/test_faults.py", "--target", target, "--services", services, "--quick",
                "--faults", ",".join(faults), "--report-dir", str(report_dir), "-q", "-rs", "--tb=short"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=420, check=False)
-    return HarnessRun(done.returncode, done.stdout, done.stderr, report_dir)
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    out, err = interrupted_after(proc, RUN_TIMEOUT_S)
+    assert proc.returncode is not None
+    return HarnessRun(proc.returncode, out, err, report_dir)
+
+
+def interrupted_after(proc: subprocess.Popen[str], timeout_s: float) -> tuple[str, str]:
+    """The run's output; past ``timeout_s`` it gets Ctrl-C (SIGINT: it stops what it started) and then,
+    only if that does not end it, SIGKILL. Killing it outright would leave its servers running."""
+    try:
+        return proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+    pytest.fail(f"the fault run did not end within {timeout_s:g} s and was interrupted:\n{out[-3000:]}{err[-2000:]}")
 
 
 def scenarios(run: HarnessRun) -> dict[str, dict[str, Any]]:
@@ -62,26 +84,39 @@ def test_reference_loses_nothing_when_its_processes_and_connections_fail(tmp_pat
 
 
 def test_reference_loses_nothing_when_broker_and_database_go_down(tmp_path: Path) -> None:
-    before = set(local_server_processes())
     run = run_faults(tmp_path, "reference", "local", ON_LOCAL)
     assert_nothing_lost(run, ON_LOCAL)
-    assert settled(run.report["run_id"]) == CLEAN
-    assert new_servers(before) == []
+    [restart] = [e for e in run.report["reliability"]["faults"] if e["kind"] == "database_restart"]
+    assert restart["detail"].startswith("pg_ctl stop -m fast")
+    assert settled(run.report["run_id"]) == CLEAN  # its local servers too, the restarted postgres included
 
 
-def new_servers(before: set[int], timeout_s: float = 15) -> list[str]:
-    """Command lines of local server processes started since ``before`` and still running."""
+def test_ctrl_c_while_postgres_is_down_leaves_nothing(tmp_path: Path) -> None:
+    """Ctrl-C during database_restart's outage: the fault starts postgres again on its way out, and
+    the run's teardown must then stop that restarted cluster with everything else."""
+    proc = subprocess.Popen([HARNESS, "run", "--target", "reference", "--services", "local", "--quick", "--no-load",
+                             "--faults", "database_restart", "--report-dir", str(tmp_path), "--", "-k", "faults"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert proc.stdout is not None
+    run_id = run_id_in(proc.stdout.readline())  # printed before the services start
+    assert wait_for(lambda: bool(local_postgres(run_id)), 120), "the run's postgres never started"
+    assert local_servers(run_id), "the local servers do not carry the run's id: the leftover check would be blind"
+    stopped = wait_for(lambda: not local_postgres(run_id), 180)
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    _out, err = interrupted_after(proc, 120)
+    assert stopped, "the fault never stopped postgres"
+    assert proc.returncode != 0 and "Traceback" not in err, err[-2000:]
+    assert settled(run_id) == CLEAN
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
     deadline = time.monotonic() + timeout_s
-    while (new := set(local_server_processes()) - before) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    return [command for pid in new if (command := command_line(pid))]
-
-
-def command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:200]
-    except OSError:
-        return ""
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def test_an_unknown_fault_is_refused_before_anything_starts(harness) -> None:  # type: ignore[no-untyped-def]
