@@ -91,12 +91,25 @@ def retries_follow_declared_countdown(session: Session, run: FailedRun) -> None:
             f"gaps between runs: {[round(g, 2) for g in gaps]} s", _reproduce(session, run.task)))
 
 
+def final_exception(row: TaskRow) -> str:
+    """The type of the exception a FAILURE row stores: its result's ``exc_type``, else the traceback's last
+    line (a traceback also shows the exceptions chained before it, so it may name the original error
+    even when another one replaced it, as MaxRetriesExceededError does when retry() is not given exc)."""
+    if isinstance(row.result, dict) and row.result.get("exc_type"):
+        return str(row.result["exc_type"])
+    if isinstance(row.result, BaseException):
+        return type(row.result).__name__
+    last = (row.traceback or "").strip().splitlines()[-1:] or [""]
+    return last[0].split(":", 1)[0].rsplit(".", 1)[-1].strip()
+
+
 def final_failure_keeps_original_exception(session: Session, run: FailedRun) -> None:
     row = run.row
     traceback = (row.traceback or "") if row else ""
-    if row is None or row.status != "FAILURE" or "ProbeFailure" not in traceback:
+    if row is None or row.status != "FAILURE" or final_exception(row) != "ProbeFailure":
         observed = "no final result row" if row is None else (
-            f"status {row.status}; last line: {traceback.strip().splitlines()[-1:] or ['(none)']}")
+            f"status {row.status}, exception {final_exception(row) or '(none)'}; last line: "
+            f"{(traceback.strip().splitlines()[-1:] or ['(none)'])[0][:160]}")
         raise RetryPolicyMismatch(Finding(
             FINAL, run.task, Severity.MEDIUM, "the final state does not keep the original exception",
             "FAILURE carrying the task's own exception (not MaxRetriesExceededError)", observed,
