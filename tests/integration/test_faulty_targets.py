@@ -30,13 +30,35 @@ CASES = [
     ("early_ack", False, {"acks.sigkill_mid_task_loses_nothing"}, {"dead_letters.crash_loop_is_bounded"}),
     ("unconfirmed_publish", True, {"routing.publish_is_loss_safe"}, set()),
     ("unconsumed_queue", True, {"topology.no_queue_without_consumers"}, {"results.no_enqueued_task_is_lost"}),
+    # the static routing check reads the same missing binding from the configuration
+    ("own_exchange", True, {"topology.queue_bound_to_exchange"}, {"routing.route_key_matches_binding"}),
+    ("backoff_countdown", True, {"retries.retries_follow_declared_countdown"}, set()),
+    # the dead letter's error is the final exception, so it loses the original too
+    ("generic_final_error", True, {"retries.final_failure_keeps_original_exception"},
+     {"dead_letters.dead_letters_after_max_retries"}),
+]
+
+# Checks that change the broker's settings run only on a node the harness started (--services local).
+LOCAL_CASES = [
+    ("channel_error_exits", False, {"acks.worker_survives_consumer_timeout"}, set()),
 ]
 
 
 @pytest.mark.parametrize("name,quick,must,may", CASES, ids=[c[0] for c in CASES])
 def test_faulty_target_is_caught_by_its_check_only(harness, name: str, quick: bool, must: set[str],
                                                    may: set[str]) -> None:
-    run = harness("run", "--target", str(TARGETS / f"{name}_target.py"), "--services", "external", "--no-load",
+    assert_caught_only(harness, name, quick, must, may, "external")
+
+
+@pytest.mark.parametrize("name,quick,must,may", LOCAL_CASES, ids=[c[0] for c in LOCAL_CASES])
+def test_faulty_target_on_local_broker_is_caught_by_its_check_only(harness, name: str, quick: bool,
+                                                                   must: set[str], may: set[str]) -> None:
+    assert_caught_only(harness, name, quick, must, may, "local")
+
+
+def assert_caught_only(harness, name: str, quick: bool, must: set[str], may: set[str],
+                       services: str) -> None:
+    run = harness("run", "--target", str(TARGETS / f"{name}_target.py"), "--services", services, "--no-load",
                   *(["--quick"] if quick else []))
     assert run.code == 1, run.stdout[-3000:]
     found = {f["check"] for f in run.findings()}
@@ -44,3 +66,15 @@ def test_faulty_target_is_caught_by_its_check_only(harness, name: str, quick: bo
     assert found <= must | may, f"unrelated checks also failed: {found - must - may}"
     for finding in run.findings():
         assert finding["expected"] and finding["observed"] and finding["reproduce"]
+
+
+@pytest.mark.parametrize("services,status", [("local", "passed"), ("external", "skipped")])
+def test_reference_survives_consumer_timeout(harness, services: str, status: str) -> None:
+    """It passes on a node the harness started, and says why it cannot run on one it did not."""
+    run = harness("run", "--target", "reference", "--services", services, "--no-load", "--",
+                  "-k", "worker_survives_consumer_timeout")
+    assert run.code == 0, run.stdout[-3000:]
+    [check] = [c for c in run.report["checks"] if c["id"] == "acks.worker_survives_consumer_timeout"]
+    assert check["status"] == status, check
+    if status == "skipped":
+        assert "--services local" in check["reason"]
