@@ -4,11 +4,8 @@ refused, then waiting (bounded) until every accepted webhook's work has ended, a
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-import pika.exceptions
 
 from harness.faults.base import Fault, FaultContext, pause
 from harness.faults.broker import BrokerCrash, BrokerRestart, ConnectionsClosed
@@ -16,19 +13,16 @@ from harness.faults.database import DatabaseRestart, DatabaseUnreachable
 from harness.faults.plan import MAX_LOAD_S, FaultPlan, Scenario, offsets
 from harness.faults.process import WebhookRestart, WorkerKill
 from harness.faults.recovery import recovery
-from harness.ledger.account import Account, Verdict, account, judge, settled
+from harness.ledger.account import Account, Verdict, account
 from harness.ledger.evidence import EvidenceReader
-from harness.ledger.records import Delivery, Evidence
+from harness.ledger.render import runs_by_trigger
 from harness.ledger.sender import WebhookSender, is_loopback
-from harness.probes.amqp import queue_counts
+from harness.ledger.settle import queues_empty as ledger_queues_empty
+from harness.ledger.settle import settle
 from harness.session import Session
 
 FAULTS: dict[str, Fault] = {f.name: f for f in (WorkerKill(), BrokerRestart(), BrokerCrash(), ConnectionsClosed(),
                                                 DatabaseRestart(), DatabaseUnreachable(), WebhookRestart())}
-SETTLE_POLL_S = 0.5
-QUIET_S = 1.5  # nothing new seen for this long before the account is closed
-HARD_STOP_FACTOR = 4
-IDLE_S = 3.0  # work still missing, but nothing new for this long and no message waits in a work queue: done
 ANSWER_WAIT_S = 60.0
 
 
@@ -108,39 +102,5 @@ def drive(context: FaultContext, faults: list[Fault]) -> float:
 
 
 def queues_empty(session: Session) -> bool:
-    """No message waits in a work queue (a passive declare each); ``False`` when the broker does not answer."""
-    try:
-        counts = queue_counts(session.services.broker, session.config.contract.work_queues)
-    except (pika.exceptions.AMQPError, OSError):
-        return False
-    return not any(c.messages for c in counts.values())
-
-
-def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float,
-           idle: Callable[[], bool]) -> tuple[list[Verdict], Evidence]:
-    """Judge every delivery until all accepted work has ended and nothing new is seen; or until nothing new
-    is seen for a while with the work queues empty (what is missing then will not come); or, past the
-    deadline, once nothing new is seen for a while (a backlog still draining gets up to four times longer)."""
-    sent = {d.trigger for d in deliveries}
-    deadline, hard_stop = time.monotonic() + deadline_s, time.monotonic() + deadline_s * HARD_STOP_FACTOR
-    footprint: tuple[int, ...] = ()
-    quiet_since = time.monotonic()
-    while True:
-        evidence = reader.gather(sent)
-        verdicts = [judge(d, evidence) for d in deliveries]
-        now_seen = (sum(map(len, evidence.arrivals.values())), sum(map(len, evidence.runs.values())),
-                    len(evidence.rows), len(evidence.dead))
-        if now_seen != footprint:
-            footprint, quiet_since = now_seen, time.monotonic()
-        quiet = time.monotonic() - quiet_since
-        now = time.monotonic()
-        if ((settled(verdicts) and quiet >= QUIET_S) or (quiet >= IDLE_S and (idle() or now >= deadline))
-                or now >= hard_stop):
-            return verdicts, evidence
-        time.sleep(SETTLE_POLL_S)
-
-
-def runs_by_trigger(evidence: Evidence) -> dict[str, list[dict[str, Any]]]:
-    return {trigger: [{"task": r.task, "id": r.task_id, "attempt": r.attempt, "pid": r.pid, "t": r.t,
-                       "done": r.done} for r in runs]
-            for trigger, runs in evidence.runs.items()}
+    """No message waits in a work queue; ``False`` when the broker does not answer."""
+    return ledger_queues_empty(session.services.broker, session.config.contract.work_queues)

@@ -61,12 +61,14 @@ class EvidenceReader:
     """Reads the tap, the probe log and the result backend for deliveries sent since ``since``.
 
     The tap's copies and the probe's records only grow, so each read handles what is new since the last.
+    Messages whose ``triggerUuid`` starts with one of ``harness_prefixes`` are the harness's own traffic
+    (the load phase's floor publishes): never counted as unexpected.
     """
 
     def __init__(self, tap: MessageTap, probe_events: Any, results: ResultBackend, dlq_queue: str,
-                 since: float) -> None:
+                 since: float, harness_prefixes: tuple[str, ...] = ()) -> None:
         self._tap, self._probe_events, self._results = tap, probe_events, results
-        self._dlq, self._since = dlq_queue, since
+        self._dlq, self._since, self._harness = dlq_queue, since, harness_prefixes
         self._success: dict[str, str] = {}
         self._seen = Evidence()
         self._runs: dict[tuple[str, int, int], Run] = {}
@@ -96,7 +98,7 @@ class EvidenceReader:
             elif trigger in sent:
                 self._seen.arrivals.setdefault(str(trigger), []).append(Arrival(
                     observation.queue, observation.task, observation.task_id, t, observation.persistent))
-            elif observation.task:
+            elif observation.task and not (trigger or "").startswith(self._harness):
                 self._seen.unexpected.append(observation.task_id or observation.task)
 
     def _read_probes(self, sent: set[str]) -> None:

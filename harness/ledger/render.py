@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.ledger.account import Verdict
+from harness.ledger.records import Evidence
 
 COLUMNS = (("sent", "sent"), ("accepted", "accepted"), ("rejected", "rejected"), ("completed", "completed"),
            ("failed", "failed"), ("dead_lettered", "dead-lettered"), ("lost", "LOST"),
@@ -28,8 +29,18 @@ def recovery_line(entry: dict[str, Any]) -> str:
             f"backlog drained in {_seconds(entry.get('drain_s'))}")
 
 
+def load_lines(load: dict[str, Any] | None) -> list[str]:
+    """The load phase's ledger: its account and example lost ids."""
+    if not load:
+        return []
+    lines = [f"ledger load: {account_line(load.get('account') or {})}"]
+    lost = ((load.get("account") or {}).get("examples") or {}).get("lost")
+    return lines + ([f"    lost, for example (triggerUuid): {', '.join(lost)}"] if lost else [])
+
+
 def reliability_lines(reliability: dict[str, Any] | None) -> list[str]:
-    """The ledger of every fault scenario: its account, its recovery figures, example lost ids."""
+    """The ledger of every fault scenario (its account, its recovery figures, example lost ids), then the
+    load phase's."""
     lines = []
     for scenario in (reliability or {}).get("scenarios") or []:
         name = scenario.get("name", "?")
@@ -41,7 +52,7 @@ def reliability_lines(reliability: dict[str, Any] | None) -> list[str]:
         lost = ((scenario.get("account") or {}).get("examples") or {}).get("lost")
         if lost:
             lines.append(f"    lost, for example (triggerUuid): {', '.join(lost)}")
-    return lines
+    return lines + load_lines((reliability or {}).get("load"))
 
 
 def verdict_record(verdict: Verdict) -> dict[str, Any]:
@@ -62,3 +73,10 @@ def write_records(path: Path, verdicts: Iterable[Verdict], runs: dict[str, list[
         for verdict in verdicts:
             record = verdict_record(verdict) | {"runs": runs.get(verdict.delivery.trigger, [])}
             handle.write(json.dumps(record) + "\n")
+
+
+def runs_by_trigger(evidence: Evidence) -> dict[str, list[dict[str, Any]]]:
+    """Each delivery's task runs, as the JSON lines of :func:`write_records` carry them."""
+    return {trigger: [{"task": r.task, "id": r.task_id, "attempt": r.attempt, "pid": r.pid, "t": r.t,
+                       "done": r.done} for r in runs]
+            for trigger, runs in evidence.runs.items()}

@@ -39,6 +39,7 @@ def trigger_pattern(prefix: str) -> re.Pattern[bytes]:
 class _Template:
     head: bytes
     tail: bytes
+    status_change: bool
 
 
 class WebhookBodies:
@@ -50,6 +51,10 @@ class WebhookBodies:
         ratio = min(max(status_change_ratio, 0.0), 1.0)
         self._templates = [_template(seed + i, int((i + 1) * ratio) > int(i * ratio), board_id)
                            for i in range(pool)]
+
+    def status_change(self, seq: int) -> bool:
+        """Whether send ``seq`` moves its item to "À faire" (the workflow is enqueued too)."""
+        return self._templates[seq % len(self._templates)].status_change
 
     def make(self, seq: int) -> tuple[bytes, dict[str, str]]:
         template = self._templates[seq % len(self._templates)]
@@ -65,4 +70,4 @@ def _template(seed: int, status_change: bool, board_id: str | None) -> _Template
     head, found, tail = text.partition(_PLACEHOLDER.encode())
     if not found or _PLACEHOLDER.encode() in tail:
         raise ValueError("the payload template must carry its triggerUuid exactly once")
-    return _Template(head, tail)
+    return _Template(head, tail, status_change)

@@ -19,12 +19,13 @@ from urllib.parse import urlsplit
 import gevent
 
 from harness.config import Contract
-from harness.load.bodies import WebhookBodies, new_prefix
+from harness.load.bodies import WebhookBodies, new_prefix, trigger_of
 from harness.load.histograms import CORRECTED, FLOOR, UNCORRECTED, DeltaBook, http_series
 from harness.load.locust_timer import NOT_WORTH_NS, PreciseWaker
 from harness.load.matching import ERROR, HTTP, MATCHED, TIMEOUT, Matcher, Outcome
 from harness.load.options import LoadOptions
 from harness.load.schedule import ArrivalSchedule, RateShape, parse_shape
+from harness.load.sendlog import SendLog, own_path
 from harness.load.tapclient import END, FAILED, OBSERVED, READY, UNROUTED, TapProcess
 from harness.load.tapclient import FLOOR as FLOOR_EVENT
 from harness.load.tapd import TapConfig
@@ -71,7 +72,10 @@ class LoadDriver:
         self.book = DeltaBook()
         self.in_flight, self.drained = 0, False
         self._waker = PreciseWaker()
-        config = tap_config(options, contract, prefix, new_prefix(), share)
+        floor_prefix = new_prefix()
+        self.sends = SendLog(floor_prefix) if options.sends_log else None  # only when asked: it grows with the run
+        self._alone = share >= 1.0
+        config = tap_config(options, contract, prefix, floor_prefix, share)
         self._tap = self._start_tap(tap or TapProcess(Path.cwd()), config)
         self._greenlets = [gevent.spawn(self._read_tap), gevent.spawn(self._expire_loop)]
 
@@ -99,6 +103,9 @@ class LoadDriver:
         if late and measured:
             self.book.count("late")
         self.matcher.sent(slot.seq, slot.intended_ns, t0)
+        if self.sends is not None:
+            self.sends.sent(slot.seq, trigger_of(self._bodies.prefix, slot.seq), slot.intended_ns, t0,
+                            self._bodies.status_change(slot.seq))
         self.in_flight += 1
         try:
             response = user.client.post(self.path, data=body, headers=headers)
@@ -119,6 +126,8 @@ class LoadDriver:
 
     def _answered(self, seq: int, response: Any, http_us: float) -> None:
         status, failure = classify(response)
+        if self.sends is not None:
+            self.sends.answered(seq, status, http_us / 1e6)
         if not self.schedule.is_warmup(seq):
             self.book.record(http_series(status), http_us)
             self.book.count("accepted" if failure is None else "rejected")
@@ -181,6 +190,8 @@ class LoadDriver:
         self._greenlets[0].join(timeout=10)
         gevent.killall(self._greenlets, block=False)
         self._tap.wait(5)
+        if self.sends is not None and self._options.sends_log:
+            self.sends.write(own_path(Path(self._options.sends_log), self._bodies.prefix, self._alone))
 
     def take_delta(self) -> dict[str, Any]:
         return self.book.take_delta()

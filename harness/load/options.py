@@ -38,6 +38,7 @@ class LoadOptions:
     services: str = "auto"
     latency_json: str | None = None
     hdr_log: str | None = None
+    sends_log: str | None = None
     slo_ms: float | None = None
     status_lines: bool = False
     workers: int = 1
@@ -96,6 +97,8 @@ def add_arguments(parser: Any) -> None:
         help="how to provision RabbitMQ/PostgreSQL for a started target")
     add("--latency-json", default=None, include_in_web_ui=False, help="write the run's latency figures here")
     add("--hdr-log", default=None, include_in_web_ui=False, help="write HdrHistogram interval logs here")
+    add("--sends-log", default=None, include_in_web_ui=False,
+        help="write every send (triggerUuid, times, HTTP answer) here as JSON lines, for the message ledger")
     add("--status-lines", action="store_true", default=False, include_in_web_ui=False,
         help="print a machine-readable progress line (rate, p99, sends) on stderr every second")
     add("--slo-ms", type=float, default=None, include_in_web_ui=False,

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from harness.findings import Finding, Severity
+from harness.load.ledger import SENDS_FILE, add_load_ledger
 from harness.load.locust_collect import STATUS_PREFIX
 from harness.load.summary import describe_failures, request_failures, slo_judgement
 from harness.report.model import CheckRecord, RunReport, empty_latency
@@ -71,7 +72,8 @@ def locust_command(plan: LoadPlan, locustfile: Path, webhook_url: str, run_dir: 
             "--run-time", f"{plan.run_time_s()}s", "--warmup-s", f"{plan.warmup_s:g}",
             "--duration-s", f"{plan.seconds:g}", "--webhook-url", webhook_url,
             "--slo-ms", f"{slo_ms:g}", "--latency-json", str(run_dir / "latency.json"),
-            "--hdr-log", str(run_dir / "latency.hdrlog"), "--csv", str(run_dir / "locust"),
+            "--hdr-log", str(run_dir / "latency.hdrlog"), "--sends-log", str(run_dir / SENDS_FILE),
+            "--csv", str(run_dir / "locust"),
             "--html", str(run_dir / "locust.html")]
 
 
@@ -151,7 +153,7 @@ def add_load_phase(report: RunReport, session: Session, run_dir: Path, locustfil
         return
     plan = QUICK if session.config.run.quick else FULL
     run_dir.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
+    started, since = time.monotonic(), time.time()
     code, output = run_locust(session, plan, locustfile, run_dir, on_status)
     _keep_log(run_dir, session, output)
     summary = _read_summary(run_dir / "latency.json")
@@ -164,6 +166,7 @@ def add_load_phase(report: RunReport, session: Session, run_dir: Path, locustfil
     report.latency = summary
     for record, findings in judge_phase(summary, session, plan, time.monotonic() - started):
         report.add(record, findings)
+    add_load_ledger(report, session, run_dir, since, plan.rate_rps, reproduce_line(session, plan))
 
 
 def judge_phase(summary: dict[str, Any], session: Session, plan: LoadPlan,
