@@ -19,7 +19,7 @@ Times on a chart's x axis are unix epoch seconds (floats) unless a key says ``_s
      "connections": int, "consumers": int, "memory_bytes": int | None,
      "publish_rps": float, "deliver_rps": float, "ack_rps": float}
 
-``reliability`` (a fault phase: the message ledger and what was done to the system, and when)::
+``reliability`` (the message ledgers: each fault scenario's, with what was done to the system and when, and the load phase's)::
 
     {"ledger": {"sent", "accepted", "rejected", "completed", "failed", "dead_lettered", "lost",
                 "duplicated", "completed_twice", "unexpected"},          # ints, summed over the scenarios
@@ -30,7 +30,9 @@ Times on a chart's x axis are unix epoch seconds (floats) unless a key says ``_s
                     "account": {...the ledger's keys..., "retried", "reached_queue", "unroutable",
                                 "examples": {"lost": [triggerUuid, ...], ...}},
                     "recovery": [{"kind", "t", "end", "accepts_again_s": float | None, "drain_s": float | None}],
-                    "records": "ledger/worker_kill.jsonl" | None}]}            # harness.faults.judge
+                    "records": "ledger/worker_kill.jsonl" | None}],            # harness.faults.judge
+     "load": {"name": "load", "rate_rps": float, "waited_s": float, "account": {...as above...},
+              "records": "ledger/load.jsonl"}}                           # the load phase: harness.load.ledger
 """
 
 from __future__ import annotations
