@@ -19,7 +19,7 @@ Times on a chart's x axis are unix epoch seconds (floats) unless a key says ``_s
      "connections": int, "consumers": int, "memory_bytes": int | None,
      "publish_rps": float, "deliver_rps": float, "ack_rps": float}
 
-``reliability`` (the message ledgers: each fault scenario's, with what was done to the system and when, and the load phase's)::
+``reliability`` (the message ledgers: each fault scenario's, with what was done to the system and when; the load's)::
 
     {"ledger": {"sent", "accepted", "rejected", "completed", "failed", "dead_lettered", "lost",
                 "duplicated", "completed_twice", "unexpected"},          # ints, summed over the scenarios
