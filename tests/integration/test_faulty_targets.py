@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import TARGETS
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
+FAILS_GATE = ("high", "critical")
 
 CASES = [
     ("transient_messages", True, {"topology.messages_are_persistent"}, set()),
@@ -60,8 +61,10 @@ def assert_caught_only(harness, name: str, quick: bool, must: set[str], may: set
                        services: str) -> None:
     run = harness("run", "--target", str(TARGETS / f"{name}_target.py"), "--services", services, "--no-load",
                   *(["--quick"] if quick else []))
-    assert run.code == 1, run.stdout[-3000:]
     found = {f["check"] for f in run.findings()}
+    # the gate fails at the contract's fail_at (high); a medium finding alone is reported and exits 0
+    severe = any(f["severity"] in FAILS_GATE for f in run.findings())
+    assert run.code == (1 if severe else 0), run.stdout[-3000:]
     assert must <= found, f"missed: {must - found}"
     assert found <= must | may, f"unrelated checks also failed: {found - must - may}"
     for finding in run.findings():
