@@ -38,17 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="harness", description="Migration gate for the AI-Agent Celery/RabbitMQ move.")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the gate against a target and write reports/")
-    run.add_argument("--target", default="reference")
-    run.add_argument("--celery-app")
-    run.add_argument("--webhook-app")
-    run.add_argument("--webhook-url")
-    run.add_argument("--target-python")
-    run.add_argument("--task-bodies", default="stub", choices=("stub", "real"))
-    run.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
-                     help="compress retry countdowns in live checks (the declared policy is checked as declared)")
-    run.add_argument("--quick", action="store_true")
-    run.add_argument("--no-load", dest="load", action="store_false",
-                     help="leave out the load phase (the latency check is reported as skipped)")
+    add_gate_arguments(run)
     run.add_argument("--oauth-test", action="store_true", help="add the OAuth suite (against the Monday emulator)")
     run.add_argument("--monday-live", action="store_true",
                      help="with --oauth-test: run the OAuth suite against Monday itself (MONDAY_LIVE_* variables)")
@@ -60,27 +50,49 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--fault-seconds", type=float, help="seconds of load in each fault scenario")
     run.add_argument("--broker", default="rabbitmq", choices=BROKERS,
                      help="the target's Celery broker; on redis, checks of RabbitMQ-only features are n/a")
-    run.add_argument("--services", default="auto", choices=BACKENDS)
-    run.add_argument("--report-dir", default="reports")
-    run.add_argument("--broker-url", help="external broker (or HARNESS_BROKER_URL)")
-    run.add_argument("--management-url", help="external management API (or HARNESS_MANAGEMENT_URL)")
-    run.add_argument("--database-url", help="external PostgreSQL (or HARNESS_DATABASE_URL)")
     run.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
+    ab = sub.add_parser("ab", help="the same gate on Redis and on RabbitMQ, compared side by side")
+    add_gate_arguments(ab)
+    ab.add_argument("--brokers", default="redis,rabbitmq", help="the two brokers to compare (redis,rabbitmq)")
+    ab.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
     doctor = sub.add_parser("doctor", help="which provisioning back-ends work here")
-    doctor.add_argument("--broker-url")
-    doctor.add_argument("--management-url")
-    doctor.add_argument("--database-url")
+    add_url_arguments(doctor)
     compare = sub.add_parser("compare", help="new and fixed findings and latency change between two runs")
     compare.add_argument("old", type=Path, help="the baseline: a report.json or its run directory")
     compare.add_argument("new", type=Path, help="the run to judge: a report.json or its run directory")
     return parser
 
 
+def add_gate_arguments(command: argparse.ArgumentParser) -> None:
+    """What ``run`` and ``ab`` share: the target, the run's shape, the services and the reports."""
+    command.add_argument("--target", default="reference")
+    command.add_argument("--celery-app")
+    command.add_argument("--webhook-app")
+    command.add_argument("--webhook-url")
+    command.add_argument("--target-python")
+    command.add_argument("--task-bodies", default="stub", choices=("stub", "real"))
+    command.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
+                         help="compress retry countdowns in live checks (the declared policy is checked as declared)")
+    command.add_argument("--quick", action="store_true")
+    command.add_argument("--no-load", dest="load", action="store_false",
+                         help="leave out the load phase (the latency check is reported as skipped)")
+    command.add_argument("--services", default="auto", choices=BACKENDS)
+    command.add_argument("--report-dir", default="reports")
+    add_url_arguments(command)
+
+
+def add_url_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--broker-url", help="external broker (or HARNESS_BROKER_URL)")
+    command.add_argument("--management-url", help="external management API (or HARNESS_MANAGEMENT_URL)")
+    command.add_argument("--database-url", help="external PostgreSQL (or HARNESS_DATABASE_URL)")
+    command.add_argument("--redis-url", help="external Redis for --broker redis (or HARNESS_REDIS_URL)")
+
+
 def env_with_flags(args: argparse.Namespace) -> dict[str, str]:
     """The process environment, with service URLs given as flags taking precedence."""
     env = dict(os.environ)
     for flag, var in (("broker_url", "HARNESS_BROKER_URL"), ("management_url", "HARNESS_MANAGEMENT_URL"),
-                      ("database_url", "HARNESS_DATABASE_URL")):
+                      ("database_url", "HARNESS_DATABASE_URL"), ("redis_url", "HARNESS_REDIS_URL")):
         if getattr(args, flag, None):
             env[var] = getattr(args, flag)
     return env
@@ -92,19 +104,24 @@ def config_from_args(args: argparse.Namespace) -> HarnessConfig:
                      celery_app=args.celery_app, webhook_app=args.webhook_app,
                      webhook_url=args.webhook_url, target_python=args.target_python,
                      task_bodies=args.task_bodies, time_scale=args.time_scale, quick=args.quick, load=args.load,
-                     oauth_test=args.oauth_test, monday_live=args.monday_live, report_dir=Path(args.report_dir),
-                     faults=parse_faults(args.faults), fault_rate=args.fault_rate, fault_seconds=args.fault_seconds)
+                     oauth_test=getattr(args, "oauth_test", False), monday_live=getattr(args, "monday_live", False),
+                     report_dir=Path(args.report_dir), faults=parse_faults(getattr(args, "faults", None)),
+                     fault_rate=getattr(args, "fault_rate", None), fault_seconds=getattr(args, "fault_seconds", None))
     plan_for(run.quick, run.fault_rate, run.fault_seconds)  # a bad rate or length exits 2 before anything starts
     return load_config(Path.cwd(), services_from_env(env, args.services), run)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from harness.services import doctor
+    from harness.services.redis import redis_doctor
 
     usable = False
-    for name, ok, why in doctor(services_from_env(env_with_flags(args))):
+    settings = services_from_env(env_with_flags(args))
+    for name, ok, why in doctor(settings):
         usable |= ok
-        print(f"{name:9} {'available' if ok else 'unavailable':12} {mask_url_passwords(why)}")
+        print(f"{name:14} {'available' if ok else 'unavailable':12} {mask_url_passwords(why)}")
+    for name, ok, why in redis_doctor(settings.redis_url):  # for --broker redis and harness ab
+        print(f"{name:14} {'available' if ok else 'unavailable':12} {mask_url_passwords(why)}")
     return EXIT_PASS if usable else EXIT_CANNOT_RUN
 
 
@@ -117,6 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from harness.compare import run_compare
 
             return run_compare(args.old, args.new, sys.stdout)
+        if args.command == "ab":
+            from harness.ab.runner import parse_brokers, run_ab
+
+            parse_brokers(args.brokers)
+            return run_ab(config_from_args(args), list(args.pytest_args), dict(os.environ))
         from harness.gate import run_gate
 
         return run_gate(config_from_args(args), list(args.pytest_args), dict(os.environ))

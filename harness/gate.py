@@ -19,6 +19,7 @@ from harness.progress import Progress, make_progress
 from harness.progress_plugin import ProgressPlugin
 from harness.pytest_plugin import PresetSession
 from harness.report import CheckRecord, RunReport, write_run
+from harness.services.base import Services
 from harness.session import Session, new_run_id, open_session
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
@@ -38,23 +39,31 @@ def pytest_args(config: HarnessConfig, extra: list[str]) -> list[str]:
 def run_gate(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str, str]) -> int:
     run_id = new_run_id()
     run_dir = config.run.report_dir / run_id
+    code, report = gate_run(config, extra, inherited_env, run_id, run_dir)
+    return exit_code(code, report, run_dir)
+
+
+def gate_run(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str, str], run_id: str,
+             run_dir: Path, provided: Services | None = None, latest: bool = True) -> tuple[int, RunReport]:
+    """One gate: a session, the suites, the load phase, the report files; (pytest's code, the report)."""
     report = RunReport(config.run.target, config.contract.fail_at, config.contract.slo_p99_ms, run_id)
     with make_progress(inherited_env) as progress:
         progress.phase("services", f"run {run_id}: starting {config.services.backend} services, "
-                                   f"then target {config.run.target}")
-        with open_session(config, Path.cwd(), inherited_env, run_id, run_dir / "logs") as session:
+                                   f"then target {config.run.target} on {config.run.broker}")
+        with open_session(config, Path.cwd(), inherited_env, run_id, run_dir / "logs", provided) as session:
             progress.redact = session.redactor
             report.services, report.target_runtime = session.describe()
-            progress.line(f"services {session.services.backend}, target {session.spec.name}, run {run_id}")
+            progress.line(f"services {session.services.backend}, broker {session.broker_kind}, "
+                          f"target {session.spec.name}, run {run_id}")
             progress.phase("checks", "collecting the scenario suites")
             code = run_checks(config, extra, session, report, progress)
             if config.run.load:
                 run_load(session, report, run_dir, progress)
             else:
                 skip_load(session, report)
-            write_run(report, run_dir, session.redactor)
+            write_run(report, run_dir, session.redactor, latest)
         summarize(report, progress)
-    return exit_code(code, report, run_dir)
+    return code, report
 
 
 def run_checks(config: HarnessConfig, extra: list[str], session: Session, report: RunReport,
@@ -63,7 +72,7 @@ def run_checks(config: HarnessConfig, extra: list[str], session: Session, report
     plugins = [PresetSession(config, session, report), ProgressPlugin(progress, report)]
     with sampling(session, progress) as sampler:
         code = pytest.main(pytest_args(config, extra), plugins=plugins)
-    report.timeline = sampler.samples()
+    report.timeline = sampler.samples() if sampler else []
     return int(code)
 
 
@@ -72,7 +81,7 @@ def run_load(session: Session, report: RunReport, run_dir: Path, progress: Progr
     progress.phase("load", "webhook-to-queue latency under load (Locust, open model)")
     with sampling(session, progress) as sampler:
         add_load_phase(report, session, run_dir, SCENARIOS / "locust_webhook.py", progress.load)
-    report.timeline = [*report.timeline, *sampler.samples()]
+    report.timeline = [*report.timeline, *(sampler.samples() if sampler else [])]
 
 
 def skip_load(session: Session, report: RunReport) -> None:
@@ -81,8 +90,11 @@ def skip_load(session: Session, report: RunReport) -> None:
 
 
 @contextmanager
-def sampling(session: Session, progress: Progress) -> Iterator[Sampler]:
+def sampling(session: Session, progress: Progress) -> Iterator[Sampler | None]:
     """Queue depths, rates, connections, consumers and memory of the run's vhost, about once a second."""
+    if session.broker_kind != "rabbitmq":  # the management API sees nothing of a Redis broker
+        yield None
+        return
     broker = session.services.broker
     api = BrokerStats(broker.management_url, broker.user, broker.password, timeout_s=3)
     try:

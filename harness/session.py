@@ -12,17 +12,19 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.config import HarnessConfig
 from harness.probes.management import Management
+from harness.probes.redis_tap import RedisTap
 from harness.probes.results import ResultBackend
-from harness.probes.tap import Tap, all_bindings, install_catcher
+from harness.probes.tap import MessageTap, Tap, all_bindings, install_catcher
 from harness.redact import Redactor
 from harness.services import provide
 from harness.services.base import Services
 from harness.services.isolation import isolated, management_of
+from harness.services.redis import provide_redis
 from harness.session_monday import MondayLink, monday_link
 from harness.target.env import RunSecrets
 from harness.target.launch import RunningTarget, launch
@@ -40,7 +42,7 @@ class Session:
     services: Services
     spec: TargetSpec
     target: RunningTarget
-    tap: Tap
+    tap: MessageTap
     api: Management
     results: ResultBackend
     secrets: RunSecrets
@@ -51,16 +53,25 @@ class Session:
     def vhost(self) -> str:
         return self.services.broker.vhost
 
+    @property
+    def broker_kind(self) -> str:
+        """The target's broker: ``rabbitmq``, or ``redis`` (checks of RabbitMQ-only features do not apply)."""
+        return self.services.broker_kind
+
     def describe(self) -> tuple[dict[str, str], dict[str, str]]:
         """(services, target runtime) as the report records them."""
         description = self.target.description
-        services = {"broker": self.services.backend, "database": self.services.backend}
+        broker = self.services.redis.backend if self.services.redis else self.services.backend
+        services = {"broker": broker, "database": self.services.backend, "broker_kind": self.broker_kind}
         runtime = {"python": str(description.get("python")), "celery": str(description.get("celery_version"))}
         return services, runtime
 
     def refresh_mirrors(self) -> None:
         """Mirror queues the target declared since the tap started."""
-        self.tap.mirror(all_bindings(self.api, self.vhost, self.target.description.get("queues", [])))
+        if isinstance(self.tap, RedisTap):
+            self.tap.mirror()
+        else:
+            self.tap.mirror(all_bindings(self.api, self.vhost, self.target.description.get("queues", [])))
 
 
 def redactor_for(services: Services, run_secrets: RunSecrets) -> Redactor:
@@ -69,14 +80,19 @@ def redactor_for(services: Services, run_secrets: RunSecrets) -> Redactor:
 
 @contextmanager
 def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mapping[str, str],
-                 run_id: str | None = None, log_dir: Path | None = None) -> Iterator[Session]:
+                 run_id: str | None = None, log_dir: Path | None = None,
+                 provided: Services | None = None) -> Iterator[Session]:
+    """``provided``: servers already started (``harness ab`` starts them once for both brokers)."""
     run_id = run_id or new_run_id()
     spec = resolve(config.run, project_dir)
     run_secrets = RunSecrets()
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"harness-{run_id}-")))
-        raw = stack.enter_context(provide(config.services, run_id=run_id))
+        raw = provided or stack.enter_context(provide(config.services, run_id=run_id))
         services = stack.enter_context(isolated(raw, run_id))
+        if config.run.broker == "redis":
+            redis = stack.enter_context(provide_redis(config.services.backend, config.services.redis_url, run_id))
+            services = replace(services, redis=redis)
         redactor = redactor_for(services, run_secrets)
         if log_dir is not None:
             stack.callback(keep_logs, workdir, log_dir, redactor)
@@ -88,12 +104,18 @@ def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mappin
                                             workdir=workdir, secrets=run_secrets, inherited=inherited_env,
                                             monday_url=monday.emulator_url if monday else None,
                                             extra_env=monday.target_env if monday else None))
-        vhost = services.broker.vhost
-        tap = Tap(services.broker).start(all_bindings(api, vhost, target.description.get("queues", [])))
+        tap = start_tap(services, api, target)
         stack.callback(tap.stop)
         results = ResultBackend(services.database)
         stack.callback(results.close)
         yield Session(config, run_id, services, spec, target, tap, api, results, run_secrets, redactor, monday)
+
+
+def start_tap(services: Services, api: Management, target: RunningTarget) -> MessageTap:
+    if services.redis is not None:
+        return RedisTap(services.redis).start()
+    queues = target.description.get("queues", [])
+    return Tap(services.broker).start(all_bindings(api, services.broker.vhost, queues))
 
 
 def keep_logs(workdir: Path, log_dir: Path, redactor: Redactor) -> None:

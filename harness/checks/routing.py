@@ -125,6 +125,15 @@ def judge_landing(session: Session, expected: TaskRoute, seen: list[Observation]
                       f"{seen[0].exchange!r}; the harness's alternate exchange caught the message, which "
                       f"RabbitMQ would otherwise drop silently (kombu publishes without mandatory)"),
             reproduce=reproduce))
+    if not queues and session.broker_kind == "redis":
+        raise RouteReachesNoQueue(Finding(
+            check, expected.name, Severity.CRITICAL, f"routing key {expected.routing_key} reaches no queue",
+            expected=f"the message is delivered to queue {expected.queue!r}",
+            observed=(f"no copy reached any queue: the publisher's kombu matched {expected.routing_key!r} against "
+                      f"no binding of exchange {session.config.contract.exchange!r} and dropped the message (Redis "
+                      f"has no alternate exchange; kombu only warns in the publisher's log); queue depths now: "
+                      f"{queue_depths(session)}"),
+            reproduce=reproduce + " (broker: redis)"))
     if not queues:
         raise MessageNotObserved(Finding(
             check, expected.name, Severity.HIGH, f"{expected.name} was not seen on any target exchange",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.checks.redis_queues import no_list_without_consumers
 from harness.checks.reproduce import harness_line
 from harness.findings import Finding, OrphanQueue, Severity, TopologyMismatch
 from harness.probes.amqp import queue_counts
@@ -92,6 +93,8 @@ def messages_are_persistent(session: Session) -> None:
 
 def no_queue_without_consumers(session: Session) -> None:
     """Every queue a message reached (seen by the tap) has a consumer, counted live over AMQP."""
+    if session.broker_kind == "redis":
+        return no_list_without_consumers(session)
     check, dlq = "topology.no_queue_without_consumers", session.config.contract.dlq_queue
     session.refresh_mirrors()
     reached = {o.queue for o in session.tap.observations()} | _queues_holding_messages(session)

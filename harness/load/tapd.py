@@ -165,17 +165,26 @@ class FloorPublisher:
         channel.basic_publish(self._config.exchange, self._config.floor_routing_key, body, properties)
 
 
-def celery_message(config: TapConfig, payload: dict[str, Any]) -> tuple[bytes, pika.BasicProperties]:
-    """A Celery protocol-2 message for the webhook task, as the target's own publisher would send it."""
+def celery_headers(config: TapConfig) -> tuple[dict[str, Any], str]:
+    """The protocol-2 headers of a webhook-task message, and its new task id."""
     task_id = str(uuid.uuid4())
     headers = {"lang": "py", "task": config.floor_task, "id": task_id, "root_id": task_id, "parent_id": None,
                "group": None, "retries": 0, "eta": None, "expires": None, "timelimit": [None, None],
                "argsrepr": "(floor)", "kwargsrepr": "{}", "origin": "harness-floor", "ignore_result": True}
-    body = json.dumps([[payload], {}, {"callbacks": None, "errbacks": None, "chain": None, "chord": None}])
+    return headers, task_id
+
+
+def celery_body(payload: dict[str, Any]) -> bytes:
+    return json.dumps([[payload], {}, {"callbacks": None, "errbacks": None, "chain": None, "chord": None}]).encode()
+
+
+def celery_message(config: TapConfig, payload: dict[str, Any]) -> tuple[bytes, pika.BasicProperties]:
+    """A Celery protocol-2 message for the webhook task, as the target's own publisher would send it."""
+    headers, task_id = celery_headers(config)
     properties = pika.BasicProperties(content_type="application/json", content_encoding="utf-8",
                                       headers=headers, delivery_mode=2, priority=config.floor_priority,
                                       correlation_id=task_id)
-    return body.encode(), properties
+    return celery_body(payload), properties
 
 
 class Router:
@@ -200,13 +209,25 @@ class Router:
             self._emit(f"o {seq:x} {t_ns}")
 
 
+def start_tap_and_floor(config: TapConfig, emit: Callable[[str], None]) -> tuple[Any, FloorPublisher]:
+    """The tap (started) and the floor publisher (not yet) for the broker the URL names."""
+    if config.amqp_url.startswith(("redis://", "rediss://")):
+        from harness.load.tapd_redis import RedisFloorPublisher, RedisStreamTap
+        from harness.services.redis import RedisServer
+
+        floor: FloorPublisher = RedisFloorPublisher(config, emit)
+        return RedisStreamTap(RedisServer(config.amqp_url), Router(config, emit, floor)).start(), floor
+    broker = broker_of(config.amqp_url, config.management_url)
+    floor = FloorPublisher(config, emit)
+    tap = StreamTap(broker, Router(config, emit, floor))
+    tap.start(bindings_for(config, broker))
+    return tap, floor
+
+
 def serve(config: TapConfig, stdin: IO[bytes], stdout: IO[bytes]) -> int:
     emitter = Emitter(stdout)
-    broker = broker_of(config.amqp_url, config.management_url)
     try:
-        floor = FloorPublisher(config, emitter.emit)
-        tap = StreamTap(broker, Router(config, emitter.emit, floor))
-        tap.start(bindings_for(config, broker))
+        tap, floor = start_tap_and_floor(config, emitter.emit)
         emitter.emit("r")  # before the floor starts: its samples must not come first
         floor.start()
     except Exception as exc:

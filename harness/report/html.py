@@ -37,11 +37,11 @@ def write_html(report: RunReport, path: Path, redact: Callable[[str], str]) -> P
 def render_html(data: dict[str, Any], redact: Callable[[str], str]) -> str:
     """The page, masked twice: every string of the data before escaping (a secret with ``'`` or ``<``
     would otherwise survive as ``&#39;`` or ``\\u003c``), then the page as written."""
-    page = _environment().get_template("report.html.j2").render(**page_context(redact_tree(data, redact)))
-    return redact(page).replace(PLOTLY_SLOT, f"<script>{_plotly_js()}</script>", 1)
+    page = environment().get_template("report.html.j2").render(**page_context(redact_tree(data, redact)))
+    return redact(page).replace(PLOTLY_SLOT, f"<script>{plotly_js()}</script>", 1)
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("harness.report", "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
@@ -49,7 +49,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _plotly_js() -> str:
+def plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     text: str = get_plotlyjs()
