@@ -16,12 +16,10 @@ run: install services
 # everything else. Their time is reported (--durations), not asserted: about 25 s on a quiet 2-core machine.
 PROPERTIES := tests/unit/test_payloads_properties.py
 
-# Two acceptance tests judge wall-clock behaviour that a shared 2-core machine does not always give,
-# and failed in the last full run: a 3 ms latency shift measured to +-0.5 ms (2.40 ms seen under load),
-# and the reference under broker and PostgreSQL restarts on local servers (a restarted postgres was left
-# running: an open cleanup defect of issue 6). They run with `make acceptance`, not silently skipped.
-ACCEPTANCE := tests/integration/test_latency_honesty.py::test_a_known_3ms_delay_shifts_p50_by_3ms \
-              tests/integration/test_faults_ledger.py::test_reference_loses_nothing_when_broker_and_database_go_down
+# An acceptance test judges wall-clock behaviour that a shared 2-core machine does not always give, and
+# failed in the last full run: a 3 ms latency shift measured to +-0.5 ms (2.40 ms seen under load).
+# It runs with `make acceptance`, not silently skipped.
+ACCEPTANCE := tests/integration/test_latency_honesty.py::test_a_known_3ms_delay_shifts_p50_by_3ms
 
 test: install services browser $(OLD_STAMP) lint typecheck
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PROPERTIES) -q -n auto --durations=13

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from harness.load.ledger import CHECK as LEDGER_CHECK
 from harness.load.phase import MEDIAN_CHECK
 from harness.load.summary import EXIT_LATENCY_GATE
 from tests.conftest import TARGETS
@@ -30,8 +31,13 @@ def test_a_target_adding_10ms_before_publishing_fails_the_gate(harness) -> None:
     statuses = {c["id"]: c["status"] for c in report["checks"] if c["id"].startswith("latency.")}
     assert statuses == {MEDIAN_CHECK: "failed", "latency.webhooks_reach_queue": "passed",
                         "latency.webhooks_accepted_under_load": "passed"}
+    assert {c["id"]: c["status"] for c in report["checks"]}[LEDGER_CHECK] == "passed"
+    load = report["reliability"]["load"]["account"]  # slow, but nothing is lost: every webhook's work completes
+    assert load["lost"] == 0 and load["completed"] == load["accepted"] == load["sent"] > 0, load
+    assert f"ledger load: sent {load['sent']}, accepted {load['accepted']}" in run.stdout + run.stderr
     folder = run.report_dir / report["run_id"]
-    for name in ("latency.json", "latency.hdrlog", "locust_stats.csv", "locust.html", "logs/locust.log"):
+    for name in ("latency.json", "latency.hdrlog", "locust_stats.csv", "locust.html", "logs/locust.log",
+                 "sends.jsonl", "ledger/load.jsonl"):
         assert (folder / name).is_file(), name
     for path in folder.rglob("*"):
         if path.is_file() and path.suffix in (".json", ".log", ".html", ".csv", ".xml"):
