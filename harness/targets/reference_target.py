@@ -101,6 +101,23 @@ class Settings:
 celery_app = Celery("ai_agent_background")
 celery_app.config_from_object(Settings, namespace="CELERY")
 
+
+def _retry_database_errors_on_older_celery():
+    """Before Celery 5.3 the database backend never says an error is safe to retry (it keeps the base
+    class's "never"), so RESULT_BACKEND_ALWAYS_RETRY does nothing for it: a result stored while PostgreSQL
+    is unreachable fails after its three quick tries, the task is marked FAILURE (OperationalError) though
+    its body succeeded, and its message is acked. Give it the rule Celery >= 5.3 has."""
+    from celery.backends.base import Backend
+    from celery.backends.database import DatabaseBackend
+
+    if DatabaseBackend.exception_safe_to_retry is Backend.exception_safe_to_retry:
+        retryable = (sqlalchemy.exc.DatabaseError, sqlalchemy.exc.InterfaceError,
+                     sqlalchemy.exc.InvalidRequestError, sqlalchemy.orm.exc.StaleDataError)
+        DatabaseBackend.exception_safe_to_retry = lambda self, exc: isinstance(exc, retryable)
+
+
+_retry_database_errors_on_older_celery()
+
 # The DLQ is kept for people to inspect: no worker consumes it.
 worker_args = ["--queues=webhooks,workflows,ai_generation,tests", "--prefetch-multiplier=1"]
 
