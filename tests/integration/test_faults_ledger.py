@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from harness.faults.plan import FAULT_NAMES
-from tests.conftest import HARNESS, ROOT, TARGETS, HarnessRun
+from tests.conftest import HARNESS, OLD_PYTHON, ROOT, TARGETS, HarnessRun
 from tests.leftovers import CLEAN, local_postgres, local_servers, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -30,9 +30,10 @@ ON_LOCAL = ("broker_restart", "broker_crash", "database_restart")
 RUN_TIMEOUT_S = 420
 
 
-def run_faults(report_dir: Path, target: str, services: str, faults: tuple[str, ...]) -> HarnessRun:
+def run_faults(report_dir: Path, target: str, services: str, faults: tuple[str, ...],
+               extra: tuple[str, ...] = ()) -> HarnessRun:
     command = [PYTEST, "scenarios/test_faults.py", "--target", target, "--services", services, "--quick",
-               "--faults", ",".join(faults), "--report-dir", str(report_dir), "-q", "-rs", "--tb=short"]
+               "--faults", ",".join(faults), "--report-dir", str(report_dir), "-q", "-rs", "--tb=short", *extra]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     out, err = interrupted_after(proc, RUN_TIMEOUT_S)
@@ -89,6 +90,19 @@ def test_reference_loses_nothing_when_broker_and_database_go_down(tmp_path: Path
     [restart] = [e for e in run.report["reliability"]["faults"] if e["kind"] == "database_restart"]
     assert restart["detail"].startswith("pg_ctl stop -m fast")
     assert settled(run.report["run_id"]) == CLEAN  # its local servers too, the restarted postgres included
+
+
+@pytest.mark.skipif(not OLD_PYTHON.exists(), reason="make test builds .venv-celery5old first")
+def test_reference_on_celery_5_2_keeps_its_results_through_a_database_outage(tmp_path: Path) -> None:
+    """Celery 5.2's database backend gives up on a result after three quick tries; the reference makes
+    its errors retryable (as Celery >= 5.3 does), so no task that succeeded is marked FAILURE."""
+    run = run_faults(tmp_path, "reference", "external", ("database_unreachable",),
+                     ("--target-python", str(OLD_PYTHON)))
+    assert run.report["target_runtime"]["celery"].startswith("5.2.")
+    assert_nothing_lost(run, ("database_unreachable",))
+    account = scenarios(run)["database_unreachable"]["account"]
+    assert account["failed"] == 0 and account["completed"] == account["accepted"], account
+    assert settled(run.report["run_id"]) == CLEAN
 
 
 def test_ctrl_c_while_postgres_is_down_leaves_nothing(tmp_path: Path) -> None:
