@@ -66,25 +66,22 @@ def node_of(session: Session) -> NodeShell:
     return node
 
 
-def _get(node: NodeShell, key: str) -> str:
-    found = re.search(r"\{ok,\s*(\d+)\}", node.eval(f"application:get_env(rabbit, {key})."))
+def _swap(node: NodeShell, key: str, value: str) -> str:
+    """Set the node's ``rabbit`` setting ``key`` (``undefined``: unset it); returns what it was, in one call."""
+    change = (f"application:unset_env(rabbit, {key})" if value == "undefined"
+              else f"application:set_env(rabbit, {key}, {int(value)})")
+    found = re.search(r"\{ok,\s*(\d+)\}", node.eval(f"Old = application:get_env(rabbit, {key}), {change}, Old."))
     return found.group(1) if found else "undefined"
-
-
-def _set(node: NodeShell, key: str, value: str) -> None:
-    node.eval(f"application:unset_env(rabbit, {key})." if value == "undefined"
-              else f"application:set_env(rabbit, {key}, {int(value)}).")
 
 
 @contextmanager
 def rabbit_setting(node: NodeShell, key: str, value: int) -> Iterator[None]:
     """The node's ``rabbit`` setting ``key`` at ``value`` inside the block, as it was afterwards."""
-    previous = _get(node, key)
-    _set(node, key, str(value))
+    previous = _swap(node, key, str(value))
     try:
         yield
     finally:
-        _set(node, key, previous)
+        _swap(node, key, previous)
 
 
 def _without_queues(command: list[str]) -> list[str]:
