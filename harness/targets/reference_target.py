@@ -15,6 +15,8 @@ Differences from the document, each one a finding the harness reports against ``
 - the webhook checks content type and body size before reading, verifies the signature over the raw
   bytes, answers 400 to bad JSON, and does not enqueue a delivery twice (idempotent on triggerUuid);
   a delivery it could not enqueue gets a 503 and is forgotten, so Monday's retry enqueues it;
+- it publishes from threads no more numerous than the broker connections, and a message's argsrepr
+  names its triggerUuid instead of copying the board's content into headers (and costing a repr);
 - task ids derive from triggerUuid, so a delivery enqueued again (a webhook restarted between two
   retries) or a task redelivered after a crash overwrites the same result row instead of adding one;
 - results are stored with backoff while PostgreSQL is unreachable, and the delivery count used to park
@@ -24,19 +26,20 @@ Differences from the document, each one a finding the harness reports against ``
   body of ``process_monday_webhook`` sets the item's status and posts an update when MONDAY_API_URL is set.
 """
 
+import asyncio
 import hashlib
 import hmac
 import json
 import os
 import uuid
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 import monday_client
 import sqlalchemy
 from celery import Celery, Task
 from celery.signals import worker_ready
 from fastapi import FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from kombu import Exchange, Queue
 
@@ -82,6 +85,7 @@ class Settings:
     CELERY_TASK_REJECT_ON_WORKER_LOST = True
     CELERY_WORKER_PREFETCH_MULTIPLIER = 1
     CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+    CELERY_BROKER_POOL_LIMIT = 10  # Celery's default, named: the webhook's publishing threads
     CELERY_TASK_PUBLISH_RETRY = True
     # A countdown (or ETA) message is held unacked by the worker until it is due. Past RabbitMQ's
     # consumer_timeout (30 min by default) the broker closes that channel with 406 PRECONDITION_FAILED
@@ -240,6 +244,8 @@ SEEN_LIMIT = 100_000
 _seen = OrderedDict()
 
 app = FastAPI(title="AI-Agent webhook (reference)")
+# A confirmed publish holds its pooled connection until the broker acks: more threads would only wait.
+_publishers = ThreadPoolExecutor(Settings.CELERY_BROKER_POOL_LIMIT, thread_name_prefix="webhook-publish")
 
 
 def _error(status, message):
@@ -277,12 +283,17 @@ def _task_id(trigger, task_name):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{trigger}/{task_name}"))
 
 
+def _publish(task, payload, trigger):
+    task.apply_async((payload,), task_id=_task_id(trigger, task.name),
+                     argsrepr=f"(<Monday webhook {trigger}>,)", kwargsrepr="{}")
+
+
 def _enqueue(payload, trigger):
     event = payload.get("event") or {}
-    process_monday_webhook.apply_async((payload,), task_id=_task_id(trigger, process_monday_webhook.name))
+    _publish(process_monday_webhook, payload, trigger)
     status = ((event.get("newColumnValues") or {}).get("status") or {}).get("text")
     if status == "À faire":
-        execute_workflow.apply_async((payload,), task_id=_task_id(trigger, execute_workflow.name))
+        _publish(execute_workflow, payload, trigger)
 
 
 @app.post("/webhook/monday")
@@ -301,13 +312,13 @@ async def monday_webhook(request: Request):
     if not isinstance(payload, dict):
         return _error(400, "body must be a JSON object")
     if "challenge" in payload:
-        return {"challenge": payload["challenge"]}
+        return JSONResponse({"challenge": payload["challenge"]})
     trigger = payload.get("triggerUuid") or (payload.get("event") or {}).get("triggerUuid")
     if trigger and not _first_delivery(str(trigger)):
-        return {"status": "duplicate"}
+        return JSONResponse({"status": "duplicate"})
     try:
-        await run_in_threadpool(_enqueue, payload, str(trigger or uuid.uuid4()))
+        await asyncio.get_running_loop().run_in_executor(_publishers, _enqueue, payload, str(trigger or uuid.uuid4()))
     except Exception:  # not enqueued (the broker is away): forget the delivery, so Monday's retry enqueues it
         _seen.pop(str(trigger), None)
         return _error(503, "the delivery could not be enqueued; retry later")
-    return {"status": "queued"}
+    return JSONResponse({"status": "queued"})
