@@ -39,7 +39,7 @@ class HarnessRun:
 def run_harness(*args: str, report_dir: Path, env: dict[str, str] | None = None,
                 timeout: float = 240) -> HarnessRun:
     command = [HARNESS, *args]
-    if args and args[0] == "run":  # before any "--": what follows it goes to pytest
+    if args and args[0] in ("run", "ab"):  # before any "--": what follows it goes to pytest
         at = args.index("--") if "--" in args else len(args)
         command = [HARNESS, *args[:at], "--report-dir", str(report_dir), *args[at:]]
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
