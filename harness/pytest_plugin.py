@@ -74,7 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for marker in ("quick: part of the --quick smoke subset", "oauth: the OAuth suite (--oauth-test)",
                    "security: the webhook security suite", "faults: the fault suite (--faults)",
                    "check(id, subject): the check id and subject a scenario test reports under",
-                   "rabbitmq_only(why): a property of a RabbitMQ feature; not applicable on another broker"):
+                   "broker_only(broker, why): a property of one broker's feature; not applicable on the other"):
         config.addinivalue_line("markers", marker)
     preset = _preset(config)
     if preset is not None:
@@ -127,8 +127,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 or (run.faults and i.get_closest_marker("faults"))]
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
-    if run.broker != "rabbitmq":
-        mark_not_applicable(items, run.broker)
+    mark_not_applicable(items, run.broker)
     if not run.faults:
         skip_faults = pytest.mark.skip(reason="the fault suite runs only with --faults")
         for item in items:
@@ -142,11 +141,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def mark_not_applicable(items: list[pytest.Item], broker: str) -> None:
-    """Skip checks of RabbitMQ-only features with the reason, which the A/B report shows as n/a."""
+    """Skip checks of another broker's features with the reason, which the A/B report shows as n/a."""
     for item in items:
-        marker = item.get_closest_marker("rabbitmq_only")
-        if marker is not None:
-            why = marker.args[0] if marker.args else "a RabbitMQ feature"
+        marker = item.get_closest_marker("broker_only")
+        if marker is not None and marker.args[0] != broker:
+            why = marker.args[1] if len(marker.args) > 1 else f"a {marker.args[0]} feature"
             item.add_marker(pytest.mark.skip(reason=f"{NOT_APPLICABLE} {broker}: {why}"))
 
 

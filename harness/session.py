@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from harness.config import HarnessConfig
 from harness.probes.management import Management
@@ -75,7 +76,8 @@ class Session:
 
 
 def redactor_for(services: Services, run_secrets: RunSecrets) -> Redactor:
-    return Redactor((*run_secrets.values(), services.broker.password))
+    redis_password = urlsplit(services.redis.url).password if services.redis else None
+    return Redactor((*run_secrets.values(), services.broker.password, *([redis_password] if redis_password else [])))
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
 import pytest
 
-from harness.checks import retries
+from harness.checks import retries, visibility
 from harness.checks.retries import FailedRun
 from harness.session import Session
 
@@ -28,3 +28,10 @@ def test_retries_follow_declared_countdown(harness_session: Session, failed_run:
 @pytest.mark.check("retries.final_failure_keeps_original_exception", **SUBJECT)
 def test_final_failure_keeps_original_exception(harness_session: Session, failed_run: FailedRun) -> None:
     retries.final_failure_keeps_original_exception(harness_session, failed_run)
+
+
+@pytest.mark.broker_only("redis", "visibility_timeout is kombu's Redis (and SQS) transport option; RabbitMQ's "
+                                  "counterpart, consumer_timeout, is acks.worker_survives_consumer_timeout")
+@pytest.mark.check("retries.countdown_within_visibility_timeout", subject="ai_agent_background.process_monday_webhook")
+def test_countdown_within_visibility_timeout(harness_session: Session) -> None:
+    visibility.countdown_within_visibility_timeout(harness_session)

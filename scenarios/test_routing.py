@@ -8,9 +8,11 @@ from harness.session import Session
 pytestmark = pytest.mark.quick
 
 
-@pytest.mark.rabbitmq_only("on Redis the broker matches nothing: the publishing process's kombu matches routing keys "
-                           "against the stored binding patterns, with its own version's rules (up to 5.6.2 '*' "
-                           "matched several words); routing.route_reaches_queue checks where each task really lands")
+@pytest.mark.broker_only(
+    "rabbitmq",
+    "on Redis the broker matches nothing: the publishing process's kombu matches routing keys "
+    "against the stored binding patterns, with its own version's rules (up to 5.6.2 '*' "
+    "matched several words); routing.route_reaches_queue checks where each task really lands")
 def test_route_key_matches_binding(harness_session: Session, contract_task: str) -> None:
     routing.route_key_matches_binding(harness_session.target.description, harness_session.config.contract,
                                       contract_task, harness_session.spec.name)

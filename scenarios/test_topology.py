@@ -10,33 +10,43 @@ pytestmark = pytest.mark.quick
 LISTS = "kombu's Redis transport keeps each queue as plain lists"
 
 
-@pytest.mark.rabbitmq_only(f"durability is a RabbitMQ queue declaration; {LISTS}, kept or lost with the whole "
-                           "server by its RDB/AOF settings")
+@pytest.mark.broker_only(
+    "rabbitmq",
+    f"durability is a RabbitMQ queue declaration; {LISTS}, kept or lost with the whole "
+    "server by its RDB/AOF settings")
 def test_queue_is_durable(harness_session: Session, contract_queue: str) -> None:
     topology.queue_is_durable(harness_session, contract_queue)
 
 
-@pytest.mark.rabbitmq_only("bindings are read from RabbitMQ's management API; on Redis the binding table lives in "
-                           "kombu's own keys, and routing.route_reaches_queue checks where each task lands")
+@pytest.mark.broker_only(
+    "rabbitmq",
+    "bindings are read from RabbitMQ's management API; on Redis the binding table lives in "
+    "kombu's own keys, and routing.route_reaches_queue checks where each task lands")
 def test_queue_bound_to_exchange(harness_session: Session, contract_queue: str) -> None:
     topology.queue_bound_to_exchange(harness_session, contract_queue)
 
 
-@pytest.mark.rabbitmq_only("x-max-priority is a RabbitMQ queue argument; kombu's Redis transport always splits a "
-                           "queue into one list per priority step (0, 3, 6, 9 by default) and pops step 0 first")
+@pytest.mark.broker_only(
+    "rabbitmq",
+    "x-max-priority is a RabbitMQ queue argument; kombu's Redis transport always splits a "
+    "queue into one list per priority step (0, 3, 6, 9 by default) and pops step 0 first")
 def test_max_priority_covers_priorities(harness_session: Session, contract_queue: str) -> None:
     topology.max_priority_covers_priorities(harness_session, contract_queue)
 
 
-@pytest.mark.rabbitmq_only("dead-letter exchanges are a RabbitMQ feature; Redis has none, so only a DLQ fed by the "
-                           "application (checked by dead_letters.*) exists there")
+@pytest.mark.broker_only(
+    "rabbitmq",
+    "dead-letter exchanges are a RabbitMQ feature; Redis has none, so only a DLQ fed by the "
+    "application (checked by dead_letters.*) exists there")
 @pytest.mark.check("topology.dead_letter_path_declared", subject="dlq")
 def test_dead_letter_path_declared(harness_session: Session) -> None:
     topology.dead_letter_path_declared(harness_session)
 
 
-@pytest.mark.rabbitmq_only("delivery_mode 2 means nothing to Redis, which keeps or loses every message by its own "
-                           "RDB/AOF settings")
+@pytest.mark.broker_only(
+    "rabbitmq",
+    "delivery_mode 2 means nothing to Redis, which keeps or loses every message by its own "
+    "RDB/AOF settings")
 @pytest.mark.check("topology.messages_are_persistent", subject="all tasks")
 def test_messages_are_persistent(harness_session: Session) -> None:
     topology.messages_are_persistent(harness_session)

@@ -50,4 +50,4 @@ def no_list_without_consumers(session: Session) -> None:
             CHECK, ", ".join(orphans), Severity.HIGH, "messages wait in a queue no worker consumes",
             "every queue that receives messages has a consumer (the DLQ excepted)",
             f"{shown}, none taken in 3 s; on Redis such a list grows silently: no consumer count, no alarm",
-            harness_line(session.spec.name, CHECK) + " --broker redis; redis-cli --scan --type list"))
+            harness_line(session.spec.name, CHECK, "redis") + "; redis-cli --scan --type list"))

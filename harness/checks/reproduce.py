@@ -5,9 +5,11 @@ from __future__ import annotations
 import shlex
 
 
-def harness_line(target: str, check_id: str) -> str:
+def harness_line(target: str, check_id: str, broker: str = "rabbitmq") -> str:
     module, _, name = check_id.partition(".")
-    return f"harness run --target {shlex.quote(target)} --quick  # or: pytest scenarios/test_{module}.py -k {name}"
+    on = "" if broker == "rabbitmq" else f" --broker {broker}"
+    return (f"harness run --target {shlex.quote(target)}{on} --quick  "
+            f"# or: pytest scenarios/test_{module}.py{on} -k {name}")
 
 
 def delay_line(app_ref: str, task: str) -> str:

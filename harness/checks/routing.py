@@ -133,7 +133,7 @@ def judge_landing(session: Session, expected: TaskRoute, seen: list[Observation]
                       f"no binding of exchange {session.config.contract.exchange!r} and dropped the message (Redis "
                       f"has no alternate exchange; kombu only warns in the publisher's log); queue depths now: "
                       f"{queue_depths(session)}"),
-            reproduce=reproduce + " (broker: redis)"))
+            reproduce=harness_line(session.spec.name, check, "redis")))
     if not queues:
         raise MessageNotObserved(Finding(
             check, expected.name, Severity.HIGH, f"{expected.name} was not seen on any target exchange",
@@ -191,4 +191,4 @@ def redis_publish_is_loss_safe(session: Session) -> None:
             "no deadletter_queue transport option: kombu's Redis transport drops a message whose routing key "
             "matches no binding (a warning in the publisher's log, nothing else); RabbitMQ's alternate exchange "
             "has no equivalent on Redis",
-            harness_line(session.spec.name, SAFE) + " --broker redis"))
+            harness_line(session.spec.name, SAFE, "redis")))

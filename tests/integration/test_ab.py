@@ -40,6 +40,8 @@ def test_reference_quick_compares_both_brokers_and_renders(harness) -> None:
         assert ab["latency"][broker]["webhook_to_queue_us"]["count"] > 0, broker  # same load on each
         assert ab["latency"][broker]["floor_publish_to_queue_us"]["p50"], broker
     assert ab["latency"]["redis"]["rate_rps"] == ab["latency"]["rabbitmq"]["rate_rps"]
+    visibility = next(c for c in ab["checks"] if c["id"] == "retries.countdown_within_visibility_timeout")
+    assert {b: o["status"] for b, o in visibility["outcomes"].items()} == {"redis": "passed", "rabbitmq": "n/a"}
     na = [c for c in ab["checks"] if c["outcomes"]["redis"]["status"] == "n/a"]
     assert na and all(c["outcomes"]["redis"]["reason"].startswith("not applicable on redis: ") for c in na)
     regressions = [f for f in data["findings"] if "fails on rabbitmq" in f["title"]]
