@@ -60,14 +60,23 @@ def _tally_text(counts: tuple[int, int, int]) -> str:
 
 
 def _by_checks(evidence: Evidence, claim: Claim, prefixes: tuple[str, ...], what: str) -> dict[str, Any]:
+    """The broker passing more of the checks that ran on both wins; on a tie, the one where fewer of them are
+    n/a (the feature exists there); otherwise a tie."""
     origin, destination = evidence.brokers
     counts = {b: _tally(evidence, b, prefixes) for b in evidence.brokers}
-    score = {b: c[0] - c[1] for b, c in counts.items()}
-    winner = ("RabbitMQ" if score[destination] > score[origin] else "Redis" if score[origin] > score[destination]
-              else "tie")
+    common = [r for r in evidence.rows if r.check.startswith(prefixes)
+              and all(r.outcomes[b].status in ("passed", "failed", "error") for b in evidence.brokers)]
+    passed = {b: sum(r.outcomes[b].status == "passed" for r in common) for b in evidence.brokers}
+    names = {origin: "Redis", destination: "RabbitMQ"}
+    if passed[origin] != passed[destination]:
+        winner, rule = names[max(passed, key=lambda b: passed[b])], f"{len(common)} checks ran on both"
+    elif counts[origin][2] != counts[destination][2]:
+        winner, rule = names[min(counts, key=lambda b: counts[b][2])], "the same on common checks; fewer n/a"
+    else:
+        winner, rule = "tie", f"the same on the {len(common)} checks that ran on both"
     applies = any(c[0] + c[1] for c in counts.values())
     return _row(claim, {b: _tally_text(c) for b, c in counts.items()}, winner if applies else None,
-                f"{what}: " + "; ".join(f"{b} {_tally_text(c)}" for b, c in counts.items()))
+                f"{what}: " + "; ".join(f"{b} {_tally_text(c)}" for b, c in counts.items()) + f" ({rule})")
 
 
 def _row(claim: Claim, measured: dict[str, str], winner: str | None, evidence: str,
