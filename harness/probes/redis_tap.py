@@ -19,13 +19,12 @@ import json
 import secrets
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import redis
 
-from harness.probes.tap import PREFIX, Binding, Observation
+from harness.probes.tap import PREFIX, Binding, Observation, ObservationLog
 from harness.services.redis import RedisServer
 
 SEP = "\x06\x16"  # kombu's Redis separator, in binding members and priority list names
@@ -70,21 +69,18 @@ def observation_of(stands_for: str, raw: bytes, t_ns: int) -> Observation:
                        props.get("priority"), props.get("delivery_mode") == 2, t_ns, body)
 
 
-class RedisTap:
+class RedisTap(ObservationLog):
     """Mirrors every binding table entry into tap lists and pops them in a background thread."""
 
     def __init__(self, server: RedisServer, instance: str | None = None) -> None:
+        super().__init__()
         self._server = server
         self.instance = instance or secrets.token_hex(4)
         self._client = server.client()
-        self._lock = threading.Lock()
-        self._by_id: dict[str, list[Observation]] = defaultdict(list)
-        self._all: list[Observation] = []
         self._members: dict[str, tuple[str, str]] = {}  # our binding member -> (table key, tap list)
         self._lists: dict[str, str] = {}  # tap list key (every priority step) -> the queue it stands for
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="harness-redis-tap", daemon=True)
-        self.listeners: list[Callable[[Observation], None]] = []
         self.reconnects = 0
 
     def start(self, _bindings: Iterable[Binding] = (), timeout_s: float = 10) -> RedisTap:
@@ -111,18 +107,6 @@ class RedisTap:
             self._thread.join(timeout=10)
         self._remove_mirrors()
         self._client.close()
-
-    def observations(self, task_id: str | None = None) -> list[Observation]:
-        with self._lock:
-            return list(self._all if task_id is None else self._by_id.get(task_id, ()))
-
-    def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if predicate():
-                return True
-            time.sleep(0.02)
-        return predicate()
 
     def _remove_mirrors(self) -> None:
         """Take the tap's members out of the target's tables and drop its lists."""
@@ -161,12 +145,7 @@ class RedisTap:
             observation = observation_of(stands_for, raw, t_ns)
         except (ValueError, TypeError):
             return  # not a kombu message: nothing the target published through its app
-        with self._lock:
-            self._all.append(observation)
-            if observation.task_id:
-                self._by_id[observation.task_id].append(observation)
-        for listener in self.listeners:
-            listener(observation)
+        self.record(observation)
 
 
 def list_depths(server: RedisServer, queues: Iterable[str]) -> dict[str, int]:

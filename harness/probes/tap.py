@@ -146,22 +146,49 @@ class MessageTap(Protocol):
     def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool: ...
 
 
-class Tap:
-    """Consumes mirror queues and the catcher queue in a background thread."""
+class ObservationLog:
+    """What a tap has seen, by task id, and who listens for more (shared by the AMQP and Redis taps)."""
 
-    def __init__(self, broker: Broker, instance: str | None = None) -> None:
-        self._broker = broker
-        self.instance = instance or secrets.token_hex(4)
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_id: dict[str, list[Observation]] = defaultdict(list)
         self._all: list[Observation] = []
+        self.listeners: list[Callable[[Observation], None]] = []
+
+    def observations(self, task_id: str | None = None) -> list[Observation]:
+        with self._lock:
+            return list(self._all if task_id is None else self._by_id.get(task_id, ()))
+
+    def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.02)
+        return predicate()
+
+    def record(self, observation: Observation) -> None:
+        with self._lock:
+            self._all.append(observation)
+            if observation.task_id:
+                self._by_id[observation.task_id].append(observation)
+        for listener in self.listeners:
+            listener(observation)
+
+
+class Tap(ObservationLog):
+    """Consumes mirror queues and the catcher queue in a background thread."""
+
+    def __init__(self, broker: Broker, instance: str | None = None) -> None:
+        super().__init__()
+        self._broker = broker
+        self.instance = instance or secrets.token_hex(4)
         self._commands: queue.Queue[tuple[list[Binding], threading.Event]] = queue.Queue()
         self._mirrored: dict[str, Binding] = {}
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="harness-tap", daemon=True)
-        self.listeners: list[Callable[[Observation], None]] = []
         self.reconnects = 0
 
     def start(self, bindings: Iterable[Binding], timeout_s: float = 10) -> Tap:
@@ -183,18 +210,6 @@ class Tap:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=10)
-
-    def observations(self, task_id: str | None = None) -> list[Observation]:
-        with self._lock:
-            return list(self._all if task_id is None else self._by_id.get(task_id, ()))
-
-    def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if predicate():
-                return True
-            time.sleep(0.02)
-        return predicate()
 
     # -- consumer thread ---------------------------------------------------------------------------
     def _run(self) -> None:
@@ -273,10 +288,5 @@ class Tap:
             observation = Observation(stands_for, method.exchange, method.routing_key, headers.get("task"),
                                       headers.get("id") or props.correlation_id, props.priority,
                                       props.delivery_mode == 2, t_ns, body)
-            with self._lock:
-                self._all.append(observation)
-                if observation.task_id:
-                    self._by_id[observation.task_id].append(observation)
-            for listener in self.listeners:
-                listener(observation)
+            self.record(observation)
         return handle
