@@ -14,6 +14,7 @@ import redis
 
 from harness.errors import ServiceUnavailable
 from harness.probes.redis_tap import BINDING_PREFIX, RedisTap, list_depths
+from harness.services.docker import docker_engine_answers
 from harness.services.redis import CLAIM_KEY, RedisServer, provide_redis, redis_answers
 from tests.conftest import OLD_PYTHON
 
@@ -105,3 +106,14 @@ def test_the_tap_routes_copies_with_the_publishers_own_kombu(python: Path, reach
         seen, queued = _copies_seen(python, server.url)
     assert seen == (["ai_generation"] if reaches else [])
     assert queued == (1 if reaches else 0)
+
+
+def test_the_docker_form_runs_redis_in_a_container_or_says_why_not() -> None:
+    engine, why = docker_engine_answers()
+    if not engine:
+        expected = r"^no Redis for the broker \(docker: no Docker engine answers"
+        with pytest.raises(ServiceUnavailable, match=expected), provide_redis("docker", None, "t-docker"):
+            pass
+        pytest.skip(f"the docker form was not started: {why}")
+    with provide_redis("docker", None, "t-docker") as server, server.client() as client:
+        assert server.backend == "docker" and client.ping()
