@@ -15,8 +15,8 @@ Differences from the document, each one a finding the harness reports against ``
 - the webhook checks content type and body size before reading, verifies the signature over the raw
   bytes, answers 400 to bad JSON, and does not enqueue a delivery twice (idempotent on triggerUuid);
   a delivery it could not enqueue gets a 503 and is forgotten, so Monday's retry enqueues it;
-- it publishes from threads no more numerous than the broker connections, and a message's argsrepr
-  names its triggerUuid instead of copying the board's content into headers (and costing a repr);
+- it publishes from one thread per pooled broker connection, 32 of them, so slow confirms do not queue
+  webhooks; a message's argsrepr names its triggerUuid instead of copying the board into headers;
 - task ids derive from triggerUuid, so a delivery enqueued again (a webhook restarted between two
   retries) or a task redelivered after a crash overwrites the same result row instead of adding one;
 - results are stored with backoff while PostgreSQL is unreachable, and the delivery count used to park
@@ -85,7 +85,7 @@ class Settings:
     CELERY_TASK_REJECT_ON_WORKER_LOST = True
     CELERY_WORKER_PREFETCH_MULTIPLIER = 1
     CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
-    CELERY_BROKER_POOL_LIMIT = 10  # Celery's default, named: the webhook's publishing threads
+    CELERY_BROKER_POOL_LIMIT = 32  # a confirm holds its connection for ms (more on a busy disk); default 10
     CELERY_TASK_PUBLISH_RETRY = True
     # A countdown (or ETA) message is held unacked by the worker until it is due. Past RabbitMQ's
     # consumer_timeout (30 min by default) the broker closes that channel with 406 PRECONDITION_FAILED
@@ -244,7 +244,6 @@ SEEN_LIMIT = 100_000
 _seen = OrderedDict()
 
 app = FastAPI(title="AI-Agent webhook (reference)")
-# A confirmed publish holds its pooled connection until the broker acks: more threads would only wait.
 _publishers = ThreadPoolExecutor(Settings.CELERY_BROKER_POOL_LIMIT, thread_name_prefix="webhook-publish")
 
 
