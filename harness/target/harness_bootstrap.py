@@ -255,7 +255,9 @@ def control(app, request):
     command = request["control"]
     if command not in ("cancel_consumer", "add_consumer", "ping"):
         return {"error": "unsupported control command " + command}
-    replies = getattr(app.control, command)(*request.get("args", []), reply=True, timeout=5)
+    # Celery waits the whole timeout for more replies unless told how many to expect.
+    replies = getattr(app.control, command)(*request.get("args", []), reply=True, timeout=5,
+                                            limit=request.get("limit"))
     return {"replies": replies}
 
 

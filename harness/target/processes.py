@@ -95,9 +95,10 @@ class Publisher:
         """Publish one task; returns ``{"id": ...}`` or ``{"error": ...}``."""
         return self._ask({"task": task, "args": list(args), "kwargs": dict(kwargs or {}), "options": options})
 
-    def control(self, command: str, *args: Any) -> dict[str, Any]:
-        """Celery remote control through the target's app (``cancel_consumer``, ``add_consumer``)."""
-        return self._ask({"control": command, "args": list(args)})
+    def control(self, command: str, *args: Any, workers: int = 1) -> dict[str, Any]:
+        """Celery remote control through the target's app (``cancel_consumer``, ``add_consumer``); returns once
+        ``workers`` nodes (the run's one worker, by default) have answered, or after 5 s."""
+        return self._ask({"control": command, "args": list(args), "limit": workers})
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self._proc.stdin is not None and self._proc.stdout is not None
