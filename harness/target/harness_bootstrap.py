@@ -256,9 +256,24 @@ def control(app, request):
     if command not in ("cancel_consumer", "add_consumer", "ping"):
         return {"error": "unsupported control command " + command}
     # Celery waits the whole timeout for more replies unless told how many to expect.
-    replies = getattr(app.control, command)(*request.get("args", []), reply=True, timeout=5,
-                                            limit=request.get("limit"))
+    args, limit = request.get("args", []), request.get("limit")
+    replies = getattr(app.control, command)(*args, reply=True, timeout=5, limit=limit)
+    if command in ("cancel_consumer", "add_consumer"):  # the worker replies before it acts (call_soon)
+        settled = consumers_settled(app, args[0], command == "add_consumer", limit)
+        return {"replies": replies, "settled": settled}
     return {"replies": replies}
+
+
+def consumers_settled(app, queue, consuming, limit, timeout_s=5.0):
+    """Wait until every answering worker does (or does not) list ``queue`` among its active queues."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        answers = app.control.inspect(timeout=1, limit=limit).active_queues() or {}
+        seen = [any(q.get("name") == queue for q in queues or []) for queues in answers.values()]
+        if seen and all(s == consuming for s in seen):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def cmd_publish(opts):

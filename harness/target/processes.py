@@ -98,7 +98,10 @@ class Publisher:
     def control(self, command: str, *args: Any, workers: int = 1) -> dict[str, Any]:
         """Celery remote control through the target's app (``cancel_consumer``, ``add_consumer``); returns once
         ``workers`` nodes (the run's one worker, by default) have answered, or after 5 s."""
-        return self._ask({"control": command, "args": list(args), "limit": workers})
+        reply = self._ask({"control": command, "args": list(args), "limit": workers})
+        if reply.get("settled") is False:
+            raise TargetError(f"the worker did not act on {command} {' '.join(map(str, args))} within 5 s")
+        return reply
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         assert self._proc.stdin is not None and self._proc.stdout is not None
