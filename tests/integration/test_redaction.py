@@ -25,7 +25,7 @@ from tests.leftovers import processes_of
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 API = "http://127.0.0.1:15672/api"
-READY = re.compile(r"services \w+, target .+, run (\d{8}-\d{6}-[0-9a-f]{6})")
+READY = re.compile(r"services \w+, broker \w+, target .+, run (\d{8}-\d{6}-[0-9a-f]{6})")
 GENERATED = ("WEBHOOK_SECRET", "MONDAY_SIGNING_SECRET", "MONDAY_CLIENT_KEY", "RABBITMQ_PASSWORD")
 
 
