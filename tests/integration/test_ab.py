@@ -18,7 +18,7 @@ ROUTE = "routing.route_reaches_queue [ai_agent_background.generate_code]"
 ARTIFACTS = ROOT / "reports" / "test-artifacts"
 PAGE_JS = """({claims: document.querySelectorAll('#claims tr.claim').length,
   latency: document.querySelectorAll('#latency tr.latency-row').length,
-  plots: document.querySelectorAll('#latency .js-plotly-plot .main-svg').length,
+  plots: document.querySelectorAll('#latency .js-plotly-plot').length,
   checks: document.querySelectorAll('#checks tbody tr, #checks tr.same, #checks tr.one-sided').length,
   verdict: document.getElementById('verdict').textContent})"""
 
