@@ -84,7 +84,7 @@ def reproduce_line(config: HarnessConfig) -> str:
     run = config.run
     parts = ["harness", "ab", "--target", shlex.quote(run.target), "--services", config.services.backend]
     parts += ["--target-python", shlex.quote(run.target_python)] if run.target_python else []
-    return " ".join(parts + (["--quick"] if run.quick else []))
+    return " ".join(parts + (["--quick"] if run.quick else []) + ([] if run.load else ["--no-load"]))
 
 
 def print_summary(comparison: dict[str, Any], ab_dir: Path) -> None:
