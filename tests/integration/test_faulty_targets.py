@@ -49,6 +49,8 @@ LOCAL_CASES = [
 ON_REDIS = {"priority.backlog_consumed_highest_first", "routing.publish_is_loss_safe"}
 REDIS_CASES = [
     ("short_visibility", True, {"retries.countdown_within_visibility_timeout"}, ON_REDIS),
+    ("dlq_consumed", True, {"dead_letters.dead_letters_after_max_retries"},
+     ON_REDIS | {"topology.no_queue_without_consumers"}),
 ]
 
 
@@ -94,3 +96,20 @@ def test_reference_survives_consumer_timeout(harness, services: str, status: str
     assert check["status"] == status, check
     if status == "skipped":
         assert "--services local" in check["reason"]
+
+
+def test_redis_checks_fail_on_seed_and_pass_where_the_target_is_safe(harness) -> None:
+    """The Redis versions of three checks: each names the seed's defect, and the loss-safety one passes on a
+    target that sets kombu's deadletter_queue."""
+    seed = harness("run", "--target", "seed", "--broker", "redis", "--services", "external", "--no-load", "--quick")
+    assert seed.code == 1, seed.stdout[-3000:]
+    titles = {(f["check"], f["subject"]): f for f in seed.findings()}
+    dropped = titles[("routing.route_reaches_queue", "ai_agent_background.generate_code")]
+    assert dropped["severity"] == "critical" and "dropped the message" in dropped["observed"]
+    assert "celery" in titles[("topology.no_queue_without_consumers", "celery")]["subject"]
+    assert ("routing.publish_is_loss_safe", "ai_agent") in titles
+    safe = harness("run", "--target", str(TARGETS / "redis_deadletter_target.py"), "--broker", "redis",
+                   "--services", "external", "--no-load", "--quick")
+    checks = {c["id"]: c["status"] for c in safe.report["checks"]}
+    assert checks["routing.publish_is_loss_safe"] == "passed", safe.stdout[-3000:]
+    assert checks["topology.no_queue_without_consumers"] == "passed"
