@@ -152,6 +152,10 @@ class FloorPublisher:
         assert self._connection is not None
         channel = self._connection.channel()
         channel.confirm_delivery()
+        self._paced(channel)
+
+    def _paced(self, channel: Any) -> None:
+        """Publish through ``channel`` at the floor rate until stopped."""
         interval, next_at = 1.0 / self._config.floor_rate, time.monotonic()
         while not self._stop.wait(max(next_at - time.monotonic(), 0)):
             self._publish(channel, self.sent)

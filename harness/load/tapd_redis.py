@@ -49,11 +49,7 @@ class RedisFloorPublisher(FloorPublisher):
         with lib.Connection(self._config.amqp_url) as connection:
             producer = connection.Producer()
             exchange(producer.channel).declare()  # only kombu's in-process record of the exchange's type
-            interval, next_at = 1.0 / self._config.floor_rate, time.monotonic()
-            while not self._stop.wait(max(next_at - time.monotonic(), 0)):
-                self._publish(producer, self.sent)
-                self.sent += 1
-                next_at += interval
+            self._paced(producer)
 
     def _publish(self, producer: Any, seq: int) -> None:
         payload = {**self._payload, "triggerUuid": trigger_of(self._config.floor_prefix, seq)}
