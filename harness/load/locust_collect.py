@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.load.hdrlog import HdrLog
-from harness.load.histograms import CORRECTED, LatencyBook, decode_book, percentiles
+from harness.load.histograms import CORRECTED, LatencyBook, decode_book, percentiles, prepare
 from harness.load.options import LoadOptions
 from harness.load.summary import RunFacts, summarize
 
@@ -33,6 +33,7 @@ class Collector:
         self._window, self._window_start = LatencyBook(), 0.0
         self._last: dict[str, float] = {}
         self._hdr = HdrLog(Path(options.hdr_log), f"rate {options.rate:g}/s") if options.hdr_log else None
+        prepare()
 
     def add_delta(self, encoded: dict[str, Any], source: str = LOCAL) -> None:
         interval = decode_book(encoded)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import random
 
-from harness.load.histograms import CORRECTED, HIGHEST_US, DeltaBook, LatencyBook, decode_book, percentiles
+from harness.load.histograms import (
+    CORRECTED,
+    HIGHEST_US,
+    PERCENTILES,
+    DeltaBook,
+    LatencyBook,
+    decode_book,
+    percentiles,
+)
 
 
 def _book(seed: int, n: int) -> LatencyBook:
@@ -60,3 +68,17 @@ def test_delta_book_ships_each_record_once() -> None:
     shipped.add_encoded(delta.take_delta())
     assert shipped.total(CORRECTED) == delta.cumulative.total(CORRECTED) == 100
     assert decode_book(delta.take_delta()).total(CORRECTED) == 0
+
+
+def test_percentiles_match_hdrh_own_walk() -> None:
+    """The one-pass figures equal hdrh's get_value_at_percentile / get_mean_value, on several shapes."""
+    rng = random.Random(5)
+    for n, mu, sigma in ((1, 3.0, 0.1), (7, 6.0, 1.0), (3000, 7.5, 0.6), (20000, 11.0, 2.0)):
+        book = LatencyBook()
+        for _ in range(n):
+            book.record(CORRECTED, rng.lognormvariate(mu, sigma))
+        h = book.histogram(CORRECTED)
+        expected = {"count": n, **{name: int(h.get_value_at_percentile(p)) for name, p in PERCENTILES.items()},
+                    "max": int(h.get_max_value()), "min": int(h.get_min_value()),
+                    "mean": round(float(h.get_mean_value()), 1)}
+        assert percentiles(h) == expected
