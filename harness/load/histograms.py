@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import mul
-from typing import Any
+from typing import Any, Literal
 
 from hdrh.histogram import HdrHistogram
 
@@ -141,7 +141,7 @@ class _Layout:
     median: list[int]   # by counts index: the value the mean weighs that count with
 
 
-_WORDS = {2: "H", 4: "I", 8: "Q"}  # hdrh's count word sizes, as memoryview formats
+_WORDS: dict[int, Literal["H", "I", "Q"]] = {2: "H", 4: "I", 8: "Q"}  # hdrh's count word sizes, as memoryview formats
 _LAYOUTS: dict[tuple[int, int, int], _Layout] = {}
 
 
