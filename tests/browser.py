@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -111,15 +113,33 @@ def _page_socket(port: int) -> Any:
     return websocket.create_connection(url, timeout=30, suppress_origin=True, max_size=None)
 
 
+def _stop_group(proc: subprocess.Popen[bytes], timeout_s: float = 10) -> None:
+    """Stop Chromium and every helper it forked (renderer, zygote, crash handler): they write to the profile."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            proc.poll()
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+    proc.wait()
+
+
 @contextmanager
 def open_page(url: str) -> Iterator[Page]:
-    """A fresh headless Chromium (own profile) with one tab loaded at ``url``."""
+    """A fresh headless Chromium (own profile, own process group) with one tab loaded at ``url``."""
     binary = chromium()
     if binary is None:
         raise RuntimeError("chromium is not installed")
     with tempfile.TemporaryDirectory(prefix="harness-chromium-") as profile:
         proc = subprocess.Popen([binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             socket = _page_socket(_devtools_port(Path(profile), proc))
             page = Page(socket)
@@ -130,13 +150,7 @@ def open_page(url: str) -> Iterator[Page]:
             yield page
             socket.close()
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
+            _stop_group(proc)
 
 if __name__ == "__main__":
     html, png = Path(sys.argv[1]).resolve(), Path(sys.argv[2])
