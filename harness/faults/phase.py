@@ -12,7 +12,7 @@ from harness.faults.broker import BrokerCrash, BrokerRestart, ConnectionsClosed
 from harness.faults.database import DatabaseRestart, DatabaseUnreachable
 from harness.faults.plan import MAX_LOAD_S, FaultPlan, Scenario, offsets
 from harness.faults.process import WebhookRestart, WorkerKill
-from harness.faults.recovery import recovery
+from harness.faults.recovery import accepting_since, recovery
 from harness.ledger.account import Account, Verdict, account
 from harness.ledger.evidence import EvidenceReader
 from harness.ledger.render import runs_by_trigger
@@ -24,6 +24,9 @@ from harness.session import Session
 FAULTS: dict[str, Fault] = {f.name: f for f in (WorkerKill(), BrokerRestart(), BrokerCrash(), ConnectionsClosed(),
                                                 DatabaseRestart(), DatabaseUnreachable(), WebhookRestart())}
 ANSWER_WAIT_S = 60.0
+# A fault of a schedule starts only once the target accepts webhooks again after the one before (or after
+# this long, when the judge then reports it still refusing): each fault's recovery is judged on its own.
+RECOVERY_WAIT_S = 60.0
 
 
 @dataclass
@@ -92,6 +95,7 @@ def drive(context: FaultContext, faults: list[Fault]) -> float:
         for offset, fault in zip(offsets(plan, len(faults)), faults, strict=True):
             pause(max(started + offset, ended + plan.gap_s if ended > started else 0.0) - time.monotonic())
             fault.inject(context)  # a fault that lasts longer delays the next: at least gap_s in between
+            wait_until_accepting(sender, time.time(), RECOVERY_WAIT_S)
             ended = time.monotonic()
         pause(max(started + plan.seconds, ended + plan.gap_s) - time.monotonic())
     finally:
@@ -99,6 +103,12 @@ def drive(context: FaultContext, faults: list[Fault]) -> float:
     load_end = time.time()
     sender.join(ANSWER_WAIT_S)
     return load_end
+
+
+def wait_until_accepting(sender: WebhookSender, since: float, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not accepting_since(sender.deliveries, since) and time.monotonic() < deadline:
+        pause(0.2)
 
 
 def queues_empty(session: Session) -> bool:

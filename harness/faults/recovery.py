@@ -21,6 +21,12 @@ def accepts_again_s(deliveries: list[Delivery], start: float, window_end: float)
     return round(min(accepted) - start, 3) if accepted else None
 
 
+def accepting_since(deliveries: list[Delivery], since: float) -> bool:
+    """The latest answered webhook first sent after ``since`` got a 2xx: the target accepts again."""
+    answered = [a for d in list(deliveries) if (a := d.first) is not None and a.t >= since]
+    return bool(answered) and max(answered, key=lambda a: a.t).accepted
+
+
 def drain_s(verdicts: list[Verdict], fault_end: float) -> float | None:
     """Seconds after ``fault_end`` until every webhook accepted by then had its work done; ``None`` if
     some of it never was (lost)."""

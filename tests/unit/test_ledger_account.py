@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness.faults.recovery import accepts_again_s, drain_s, recovery
+from harness.faults.recovery import accepting_since, accepts_again_s, drain_s, recovery
 from harness.ledger.account import account, judge, settled
 from harness.ledger.evidence import find_trigger
 from harness.ledger.records import WORKER_LOST, Arrival, Attempt, Delivery, Evidence, Run
@@ -95,3 +95,11 @@ def test_recovery_figures() -> None:
     entries = recovery([{"kind": "worker_kill", "t": 10.5, "end": 11.0}], deliveries, verdicts, 20)
     assert entries[0]["accepts_again_s"] == 3.0 and "accepts webhooks again in 3.0 s" in reliability_lines(
         {"scenarios": [{"name": "worker_kill", "account": {}, "recovery": entries}]})[1]
+
+
+def test_a_schedule_waits_for_the_latest_answer_after_the_fault_to_be_accepted() -> None:
+    deliveries = [delivery(1, 200, t=10), delivery(2, 503, 200, t=11), delivery(3, 200, t=12)]
+    assert not accepting_since(deliveries, 12.5)  # nothing answered since: not yet known
+    assert not accepting_since(deliveries[:2], 10.5)  # the latest first answer is a refusal
+    assert accepting_since(deliveries, 10.5)
+    assert accepting_since([deliveries[2], deliveries[1]], 10.5)  # by send time, not list order
