@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -125,8 +126,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_PASS if usable else EXIT_CANNOT_RUN
 
 
+def _stop_like_ctrl_c(signum: int, _frame: object) -> None:
+    """SIGTERM (a CI timeout, ``kill``) unwinds the run as Ctrl-C does; a repeat does not cut the cleanup short."""
+    signal.signal(signum, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
     try:
         if args.command == "doctor":
             return cmd_doctor(args)

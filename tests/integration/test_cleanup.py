@@ -15,7 +15,6 @@ from tests.leftovers import CLEAN, run_id_in, settled
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
 
-
 def test_passing_run_leaves_nothing(harness) -> None:
     run = harness("run", "--target", "reference", "--quick", "--services", "external", "--no-load")
     assert run.code == 0
@@ -34,7 +33,10 @@ def test_local_backend_run_leaves_no_servers(harness) -> None:
     assert settled(run_id_in(run.stdout)) == CLEAN  # the local servers carry the run's id: processes_of finds them
 
 
-def test_ctrl_c_mid_run_leaves_nothing(tmp_path) -> None:
+# Ctrl-C in a terminal reaches the whole foreground group; a CI timeout or `kill` sends SIGTERM to the
+# harness alone, which must then stop what it started itself.
+@pytest.mark.parametrize("sig,whole_group", [(signal.SIGINT, True), (signal.SIGTERM, False)], ids=["ctrl_c", "sigterm"])
+def test_interrupted_run_leaves_nothing(tmp_path, sig: signal.Signals, whole_group: bool) -> None:
     proc = subprocess.Popen([HARNESS, "run", "--target", "seed", "--services", "external",
                              "--report-dir", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -42,7 +44,10 @@ def test_ctrl_c_mid_run_leaves_nothing(tmp_path) -> None:
     first = proc.stdout.readline()  # printed once services and target are up
     run_id = run_id_in(first)
     time.sleep(1.0)
-    os.killpg(proc.pid, signal.SIGINT)
+    if whole_group:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
     assert "Traceback" not in err
