@@ -30,7 +30,9 @@ EXPLANATIONS: dict[str, str] = {
         "message after visibility_timeout (1 h by default), or at once when the worker itself rejects it"),
     "retries.retries_follow_declared_countdown": (
         "a countdown is held unacked by the worker: past Redis's visibility_timeout kombu restores it and it runs "
-        "twice; past RabbitMQ's consumer_timeout the broker closes the worker's channel"),
+        "twice; past RabbitMQ's consumer_timeout the broker closes the worker's channel. A countdown shorter than "
+        "both meets neither: then the worker's own timing of ETA messages differs by transport (it did on "
+        "Celery 5.2 with RabbitMQ), and each side's finding gives the gaps"),
     "dead_letters.dead_letters_after_max_retries": (
         "Redis has no dead-letter exchange: only a DLQ the application feeds itself (a routed task from "
         "on_failure) exists on both brokers"),
