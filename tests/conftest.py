@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,6 +14,12 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for a run the test will Ctrl-C: a test suite started in the background (``make test &``,
+    nohup) inherits SIGINT ignored, and Python then never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 HARNESS = str(Path(sys.executable).parent / "harness")
 TARGETS = ROOT / "tests" / "targets"
 OLD_PYTHON = ROOT / ".venv-celery5old" / "bin" / "python"

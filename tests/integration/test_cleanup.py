@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.conftest import HARNESS, ROOT, TARGETS
+from tests.conftest import HARNESS, ROOT, TARGETS, interruptible
 from tests.leftovers import CLEAN, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -39,7 +39,8 @@ def test_local_backend_run_leaves_no_servers(harness) -> None:
 def test_interrupted_run_leaves_nothing(tmp_path, sig: signal.Signals, whole_group: bool) -> None:
     proc = subprocess.Popen([HARNESS, "run", "--target", "seed", "--services", "external",
                              "--report-dir", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=interruptible)
     assert proc.stdout is not None
     first = proc.stdout.readline()  # printed once services and target are up
     run_id = run_id_in(first)

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from harness.faults.plan import FAULT_NAMES
-from tests.conftest import HARNESS, OLD_PYTHON, ROOT, TARGETS, HarnessRun
+from tests.conftest import HARNESS, OLD_PYTHON, ROOT, TARGETS, HarnessRun, interruptible
 from tests.leftovers import CLEAN, local_postgres, local_servers, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -35,7 +35,8 @@ def run_faults(report_dir: Path, target: str, services: str, faults: tuple[str, 
     command = [PYTEST, "scenarios/test_faults.py", "--target", target, "--services", services, "--quick",
                "--faults", ",".join(faults), "--report-dir", str(report_dir), "-q", "-rs", "--tb=short", *extra]
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            preexec_fn=interruptible)
     out, err = interrupted_after(proc, RUN_TIMEOUT_S)
     assert proc.returncode is not None
     return HarnessRun(proc.returncode, out, err, report_dir)
@@ -110,7 +111,8 @@ def test_ctrl_c_while_postgres_is_down_leaves_nothing(tmp_path: Path) -> None:
     the run's teardown must then stop that restarted cluster with everything else."""
     proc = subprocess.Popen([HARNESS, "run", "--target", "reference", "--services", "local", "--quick", "--no-load",
                              "--faults", "database_restart", "--report-dir", str(tmp_path), "--", "-k", "faults"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=interruptible)
     assert proc.stdout is not None
     run_id = run_id_in(proc.stdout.readline())  # printed before the services start
     assert wait_for(lambda: bool(local_postgres(run_id)), 120), "the run's postgres never started"
