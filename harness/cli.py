@@ -127,9 +127,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _stop_like_ctrl_c(signum: int, _frame: object) -> None:
-    """SIGTERM (a CI timeout, ``kill``) unwinds the run as Ctrl-C does; a repeat does not cut the cleanup short."""
-    signal.signal(signum, signal.SIG_IGN)
+    """SIGTERM (a CI timeout, ``kill``) unwinds the run as Ctrl-C does; a repeat does not cut the cleanup short.
+    (A Python no-op, not SIG_IGN: an ignored signal would be inherited by servers the cleanup starts again.)"""
+    signal.signal(signum, _repeat_ignored)
     raise KeyboardInterrupt
+
+
+def _repeat_ignored(_signum: int, _frame: object) -> None:
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
