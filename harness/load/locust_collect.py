@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from harness.load.cpu import busiest
 from harness.load.hdrlog import HdrLog
 from harness.load.histograms import CORRECTED, LatencyBook, decode_book, percentiles, prepare
 from harness.load.options import LoadOptions
@@ -63,7 +64,8 @@ class Collector:
 
     def summary(self) -> dict[str, Any]:
         facts = RunFacts(self.options.rate, self.options.shape, self.elapsed_s(), self.slo_ms,
-                         self.options.deadline_s, self.options.warmup_s, self.processes)
+                         self.options.deadline_s, self.options.warmup_s, self.processes,
+                         busiest([final.get("cpu") for final in self.finals.values()]))
         summary = summarize(self.merged, facts)
         summary["series"] = list(self.series)
         if len(self.finals) > 1 or set(self.finals) - {LOCAL}:

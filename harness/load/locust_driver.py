@@ -20,6 +20,7 @@ import gevent
 
 from harness.config import Contract
 from harness.load.bodies import WebhookBodies, new_prefix, trigger_of
+from harness.load.cpu import CpuMeter
 from harness.load.histograms import CORRECTED, FLOOR, UNCORRECTED, DeltaBook, http_series
 from harness.load.locust_timer import NOT_WORTH_NS, PreciseWaker
 from harness.load.matching import ERROR, HTTP, MATCHED, TIMEOUT, Matcher, Outcome
@@ -77,6 +78,8 @@ class LoadDriver:
         self._alone = share >= 1.0
         config = tap_config(options, contract, prefix, floor_prefix, share)
         self._tap = self._start_tap(tap or TapProcess(Path.cwd()), config)
+        self.cpu = CpuMeter(self._tap.pid)
+        self.cpu_reading: dict[str, Any] | None = None
         self._greenlets = [gevent.spawn(self._read_tap), gevent.spawn(self._expire_loop)]
 
     def _start_tap(self, tap: TapProcess, config: TapConfig) -> TapProcess:
@@ -100,6 +103,8 @@ class LoadDriver:
         t0 = time.monotonic_ns()
         late, measured = self.schedule.mark_started(slot, t0), not self.schedule.is_warmup(slot.seq)
         self.book.count("sent" if measured else "warmup_sent")
+        if measured and not self.cpu.started:
+            self.cpu.start()
         if late and measured:
             self.book.count("late")
         self.matcher.sent(slot.seq, slot.intended_ns, t0)
@@ -180,6 +185,7 @@ class LoadDriver:
         if self.drained:
             return
         self.drained = True
+        self.cpu_reading = self.cpu.reading()
         self.book.count("dropped", self.schedule.close())
         _wait_for(lambda: self.in_flight == 0, self._options.http_timeout_s + 1)
         _wait_for(lambda: len(self.matcher) == 0, self._options.deadline_s + 0.5)

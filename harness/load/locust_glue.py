@@ -219,7 +219,7 @@ def _current_summary() -> dict[str, Any] | None:
 # -- end of run ----------------------------------------------------------------------------------------
 def _final_of(driver: LoadDriver) -> dict[str, Any]:
     return {"delta": driver.take_delta(), "cumulative": driver.book.cumulative.encode(),
-            "elapsed_s": driver.elapsed_s()}
+            "elapsed_s": driver.elapsed_s(), "cpu": driver.cpu_reading}
 
 
 def _drain(driver: LoadDriver) -> None:
@@ -297,3 +297,5 @@ def _finish(environment: Any, collector: Collector) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     sys.stderr.write(f"harness: {one_line(summary)}\n")
+    for note in summary["notes"]:
+        sys.stderr.write(f"harness: note: {note}\n")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from harness.load.cpu import cpu_notes
 from harness.load.histograms import CORRECTED, FLOOR, HTTP_PREFIX, UNCORRECTED, LatencyBook, log_buckets, percentiles
 
 EXIT_LATENCY_GATE = 3  # distinct from Locust's 1 (requests failed) and 2 (unhandled error)
@@ -29,6 +30,7 @@ class RunFacts:
     deadline_s: float
     warmup_s: float = 0.0
     processes: int = 1
+    cpu: dict[str, Any] | None = None  # harness.load.cpu readings, once the load processes have drained
 
 
 def failures_of(counters: dict[str, int]) -> dict[str, Any]:
@@ -68,6 +70,7 @@ def summarize(book: LatencyBook, facts: RunFacts) -> dict[str, Any]:
         "duration_s": round(facts.duration_s, 2),
         "warmup_s": facts.warmup_s,
         "processes": facts.processes,
+        "cpu": facts.cpu,
         "slo_p99_ms": facts.slo_p99_ms,
         "deadline_s": facts.deadline_s,
         "http_us": {status: percentiles(h) for status, h in sorted(book.series(HTTP_PREFIX).items())},
@@ -126,8 +129,10 @@ def slo_judgement(summary: dict[str, Any], statistic: str = "p99") -> tuple[str,
         return "fail", over
     if statistic != "p50" and slo_judgement(summary, "p50")[0] == "fail":
         return "fail", f"{over}, and so does the median ({figures['p50'] / 1000:.3f} ms) while the floor's is within it"
+    cpu = summary.get("cpu")
+    busy = f" (its cores were {cpu['machine_busy_pct']:g}% busy)" if cpu else ""
     return "inconclusive", (f"{over}, but so does the floor's own {statistic} ({floor[statistic] / 1000:.3f} ms): "
-                            f"this machine cannot judge it right now")
+                            f"this machine cannot judge it right now{busy}")
 
 
 def judge(summary: dict[str, Any]) -> Verdict:
@@ -155,12 +160,12 @@ def describe_failures(failures: dict[str, Any]) -> str:
 
 
 def notes(summary: dict[str, Any]) -> list[str]:
-    """Context that is not a failure of the target: sends that could not start on time."""
+    """Context that is not a failure of the target: sends that could not start on time, busy CPUs."""
     sends, found = summary["sends"], []
     if sends["late"] or sends["dropped"]:
         found.append(f"{sends['late']} sends started late and {sends['dropped']} were dropped: the target or the "
                      "generator could not keep up; latency from the intended time includes the wait")
-    return found
+    return found + cpu_notes(summary.get("cpu"))
 
 
 def one_line(summary: dict[str, Any]) -> str:

@@ -54,6 +54,10 @@ class TapProcess:
         self._proc = subprocess.Popen([python, "-m", "harness.load.tapd"], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, cwd=cwd)
 
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
     def configure(self, config: TapConfig) -> None:
         assert self._proc.stdin is not None
         self._proc.stdin.write(json.dumps(asdict(config)).encode() + b"\n")
