@@ -20,13 +20,13 @@ def account_line(account: dict[str, Any]) -> str:
     return ", ".join(f"{label} {account.get(key, 0)}" for key, label in COLUMNS)
 
 
-def _seconds(value: Any) -> str:
-    return "not within the run" if value is None else f"{value:.1f} s"
+def _within(what: str, value: Any) -> str:
+    return f"{what} in {value:.1f} s" if value is not None else f"{what}: not within the run"
 
 
 def recovery_line(entry: dict[str, Any]) -> str:
-    return (f"after {entry['kind']}: accepts webhooks again in {_seconds(entry.get('accepts_again_s'))}, "
-            f"backlog drained in {_seconds(entry.get('drain_s'))}")
+    return (f"after {entry['kind']}: {_within('accepts webhooks again', entry.get('accepts_again_s'))}, "
+            f"{_within('backlog drained', entry.get('drain_s'))}")
 
 
 def load_lines(load: dict[str, Any] | None) -> list[str]:

@@ -164,3 +164,15 @@ def test_a_target_that_loses_work_fails_with_the_losses_named(tmp_path: Path, na
     assert all(trigger in finding["observed"] for trigger in account["examples"]["lost"])
     assert f"--faults {fault}" in finding["reproduce"]
     assert settled(run.report["run_id"]) == CLEAN
+
+
+def test_a_target_that_never_accepts_again_after_a_fault_is_named(tmp_path: Path) -> None:
+    run = run_faults(tmp_path, str(TARGETS / "never_recovers_target.py"), "local", ("broker_restart",))
+    assert run.code == 1, run.stdout[-3000:]
+    scenario = scenarios(run)["broker_restart"]
+    assert scenario["recovery"][0]["accepts_again_s"] is None and scenario["account"]["lost"] == 0
+    titles = {f["title"]: f for f in run.findings("faults.no_loss_under_fault")}
+    refused = titles["webhooks still refused after broker_restart"]
+    assert refused["severity"] == "high" and "--faults broker_restart" in refused["reproduce"]
+    assert "after broker_restart: accepts webhooks again: not within the run" in run.stdout
+    assert settled(run.report["run_id"]) == CLEAN
