@@ -30,6 +30,7 @@ class Collector:
         self.started = time.monotonic()
         self.finals: dict[str, dict[str, Any]] = {}
         self.elapsed_by_worker: dict[str, float] = {}  # measured seconds each worker last reported
+        self.cpu: dict[str, dict[str, Any] | None] = {}  # each load process's latest CPU reading
         self.series: list[list[float | int | None]] = []
         self._window, self._window_start = LatencyBook(), 0.0
         self._last: dict[str, float] = {}
@@ -57,6 +58,7 @@ class Collector:
     def add_final(self, source: str, data: dict[str, Any]) -> None:
         self.add_delta(data["delta"], source)
         self.finals[source] = data
+        self.cpu[source] = data.get("cpu")
 
     def elapsed_s(self) -> float:
         finished = [float(f.get("elapsed_s", 0)) for f in self.finals.values()]
@@ -65,7 +67,7 @@ class Collector:
     def summary(self) -> dict[str, Any]:
         facts = RunFacts(self.options.rate, self.options.shape, self.elapsed_s(), self.slo_ms,
                          self.options.deadline_s, self.options.warmup_s, self.processes,
-                         busiest([final.get("cpu") for final in self.finals.values()]))
+                         busiest(list(self.cpu.values())))
         summary = summarize(self.merged, facts)
         summary["series"] = list(self.series)
         if len(self.finals) > 1 or set(self.finals) - {LOCAL}:

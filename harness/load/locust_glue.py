@@ -170,6 +170,7 @@ def _wait_for_init() -> Contract | None:
 def _flush_locally(environment: Any, driver: LoadDriver, collector: Collector) -> None:
     while not driver.drained:
         collector.add_delta(driver.take_delta())
+        collector.cpu[LOCAL] = driver.cpu.reading()
         _stop_when_measured(environment, driver.elapsed_s())
         gevent.sleep(0.5)
 
@@ -199,6 +200,7 @@ def _on_report_to_master(client_id: str, data: dict[str, Any], **_: Any) -> None
     if STATE.driver is not None:
         data["harness_load"] = STATE.driver.take_delta()
         data["harness_elapsed_s"] = STATE.driver.elapsed_s()
+        data["harness_cpu"] = STATE.driver.cpu.reading()
 
 
 def _on_worker_report(client_id: str, data: dict[str, Any], **_: Any) -> None:
@@ -207,6 +209,8 @@ def _on_worker_report(client_id: str, data: dict[str, Any], **_: Any) -> None:
         return
     collector.add_delta(data["harness_load"], client_id)
     collector.elapsed_by_worker[client_id] = float(data.get("harness_elapsed_s", 0))
+    if client_id not in collector.finals:
+        collector.cpu[client_id] = data.get("harness_cpu")
     if environment is not None and not collector.finals:
         workers = [client.id for client in environment.runner.clients.all]
         _stop_when_measured(environment, min((collector.elapsed_by_worker.get(w, 0.0) for w in workers), default=0.0))

@@ -50,12 +50,21 @@ def _failures_note(summary: dict[str, Any]) -> str:
     failures, sends = summary["failures"], summary["sends"]
     http = ", ".join(f"HTTP {code} ×{n}" for code, n in failures["http"].items()) or "no HTTP errors"
     return (f"{http}; timeouts {failures['timeout']}; errors {failures['error']}; lost {failures['lost']}; "
-            f"late starts {sends['late']}; dropped {sends['dropped']}; {sends['achieved_rps']}/s sent")
+            f"late starts {sends['late']}; dropped {sends['dropped']}; {sends['achieved_rps']}/s sent"
+            f"{_cpu_note(summary.get('cpu'))}")
+
+
+def _cpu_note(cpu: dict[str, Any] | None) -> str:
+    if not cpu:
+        return ""
+    return (f"; CPU while measuring: machine {cpu['machine_busy_pct']:g}% of {cpu['cores']} cores, load process "
+            f"{cpu['generator_pct']:g}% and its tap {cpu['tap_pct']:g}% of a core")
 
 
 def rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The tab's rows, numbered: the UI sorts rows by their first column."""
-    verdict = summary["verdict"].upper() + (": " + "; ".join(summary["reasons"]) if summary["reasons"] else "")
+    said = summary["reasons"] + summary.get("notes", [])
+    verdict = summary["verdict"].upper() + (": " + "; ".join(said) if said else "")
     blank = dict.fromkeys(("p50", "p90", "p99", "p999", "max"), "")
     table = [
         {"name": "Verdict", "count": summary["sends"]["started"], "note": verdict, **blank},

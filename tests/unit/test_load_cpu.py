@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+from harness.load import webtab
 from harness.load.cpu import GENERATOR_BUSY_PCT, MACHINE_BUSY_PCT, CpuMeter, busiest, cpu_notes
 from harness.load.histograms import CORRECTED, FLOOR, LatencyBook
 from harness.load.summary import RunFacts, judge, summarize
@@ -71,3 +72,17 @@ def test_an_inconclusive_verdict_names_how_busy_the_machine_was() -> None:
     assert judge(summary).verdict == "inconclusive" and "cores were 96.5% busy" in summary["reasons"][0]
     assert summary["cpu"]["machine_busy_pct"] == 96.5 and any("waiting for a CPU" in n for n in summary["notes"])
     assert "cores were" not in summarize(book, dataclasses.replace(facts, cpu=None))["reasons"][0]
+
+
+def test_the_web_tab_shows_the_readings_and_what_they_say() -> None:
+    book = LatencyBook()
+    for _ in range(100):
+        book.record(CORRECTED, 1500)
+        book.record(FLOOR, 500)
+    book.counters.update({"sent": 100, "accepted": 100})
+    facts = RunFacts(rate_rps=300, shape="", duration_s=10, slo_p99_ms=5.0, deadline_s=5.0,
+                     cpu={**QUIET, "machine_busy_pct": 97.0})
+    table = webtab.rows(summarize(book, facts))
+    assert table[0]["note"].startswith("PASS: the machine's 2 cores were 97% busy")
+    assert "CPU while measuring: machine 97% of 2 cores, load process 20% and its tap 8% of a core" in table[-1]["note"]
+    assert "CPU" not in webtab.rows(summarize(book, dataclasses.replace(facts, cpu=None)))[-1]["note"]
