@@ -59,3 +59,4 @@ def test_master_merges_two_workers_exactly(tmp_path: Path) -> None:
     for p in (50, 90, 99, 99.9, 100):
         assert merged.get_value_at_percentile(p) == summed.get_value_at_percentile(p)
     assert summary["sends"]["started"] == sum(w["counters"]["sent"] for w in per_worker.values())
+    assert summary["cpu"]["processes"] == 2 and summary["cpu"]["generator_pct"] > 0  # each worker read its CPU
