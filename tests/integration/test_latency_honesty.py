@@ -6,19 +6,18 @@ and runs Locust headless against them, as ``harness run`` does.
 
 from __future__ import annotations
 
-import threading
-from contextlib import ExitStack
+import statistics
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.load.summary import EXIT_INCONCLUSIVE, EXIT_LATENCY_GATE
-from harness.session import Session
-from tests.integration._latency import LoadRun, load, target_session
+from tests.integration._latency import load, target_session
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 STALL_US = 200_000  # tests/targets/stall_200ms_target.py
+QUIET_PAIRS, MAX_PAIRS = 3, 8
 
 
 def test_a_target_answering_500_yields_failures_not_a_figure(tmp_path: Path) -> None:
@@ -40,47 +39,44 @@ def test_a_target_that_never_publishes_loses_every_message(tmp_path: Path) -> No
     assert summary["failures"]["lost"] == summary["sends"]["accepted"] == summary["sends"]["started"] > 50
 
 
-def _side_by_side(sessions: dict[str, Session], folder: Path, **kwargs: Any) -> dict[str, dict[str, Any]]:
-    """Load every session at once, so they share whatever else the machine is doing."""
-    runs: dict[str, LoadRun] = {}
-
-    def work(name: str, session: Session) -> None:
-        runs[name] = load(session, folder / name, **kwargs)
-
-    threads = [threading.Thread(target=work, args=item) for item in sessions.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    return {name: run.summary for name, run in runs.items()}
-
-
 def _quiet(*summaries: dict[str, Any]) -> bool:
     """Whether the floor's p90 stayed within the SLO in each run (the machine resolves about a millisecond)."""
     return all((s["floor_publish_to_queue_us"]["p90"] or 10**9) <= s["slo_p99_ms"] * 1000 for s in summaries)
 
 
 def test_a_known_3ms_delay_shifts_p50_by_3ms(tmp_path: Path) -> None:
-    """Reference and a copy that sleeps 3 ms before publishing, loaded side by side (same noise).
+    """One webhook, loaded with and without a 3 ms sleep before publishing, one run after the other in
+    ABBA order; the shift is the median of three quiet pairs' p50 differences (eight pairs at most).
 
-    An attempt counts when both floors' p90 stayed within the SLO; with none in two attempts the machine
-    is too busy to resolve half a millisecond, and the test says so rather than guess.
+    Two targets loaded side by side fought over the same two cores (one pair's difference swung from 2.2
+    to 4.2 ms on a busy machine), and two targets loaded in turn kept a bias of their own for a whole test
+    (2.1-2.9 ms in one, 3.1-4.1 ms in the next): so the same processes serve both conditions, the sleep
+    switched by a file. A pair counts when both floors' p90 stayed within the SLO; with fewer than two
+    such pairs the machine is too busy to resolve half a millisecond, and the test says so rather than guess.
     """
     shifts = []
-    with ExitStack() as stack:
-        reference = stack.enter_context(target_session("reference"))
-        slow = stack.enter_context(target_session("sleep_3ms"))
-        for attempt in range(2):
-            found = _side_by_side({"reference": reference, "slow": slow}, tmp_path / str(attempt), rate=40,
-                                  seconds=6, extra=["--status-change-ratio", "0"])
-            ref, slowed = found["reference"], found["slow"]
-            assert ref["webhook_to_queue_us"]["count"] > 150 and slowed["webhook_to_queue_us"]["count"] > 150
-            if _quiet(ref, slowed):
-                shifts.append(slowed["webhook_to_queue_us"]["p50"] - ref["webhook_to_queue_us"]["p50"])
+    with target_session("sleep_3ms") as session:
+        switch = session.target.workdir / "sleep_3ms.on"
+        for pair in range(MAX_PAIRS):
+            if len(shifts) == QUIET_PAIRS:
                 break
-    if not shifts:
-        pytest.skip("the floor's p90 exceeded the SLO in every attempt: this machine is too busy to resolve 0.5 ms")
-    assert 2500 <= shifts[0] <= 3500, shifts
+            order = (False, True) if pair % 2 == 0 else (True, False)
+            found = {}
+            for slowed in order:
+                if slowed:
+                    switch.touch()
+                else:
+                    switch.unlink(missing_ok=True)
+                found[slowed] = load(session, tmp_path / f"{pair}-{slowed}", rate=40, seconds=6,
+                                     extra=["--status-change-ratio", "0"]).summary
+            switch.unlink(missing_ok=True)
+            assert all(summary["webhook_to_queue_us"]["count"] > 150 for summary in found.values())
+            if _quiet(*found.values()):
+                shifts.append(found[True]["webhook_to_queue_us"]["p50"] - found[False]["webhook_to_queue_us"]["p50"])
+    if len(shifts) < 2:
+        pytest.skip(f"the floor's p90 exceeded the SLO in {MAX_PAIRS - len(shifts)} of {MAX_PAIRS} pairs: this "
+                    "machine is too busy to resolve 0.5 ms")
+    assert 2500 <= statistics.median(shifts) <= 3500, shifts
 
 
 def test_a_stall_shows_in_corrected_p99_not_in_uncorrected(tmp_path: Path) -> None:

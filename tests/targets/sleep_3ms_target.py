@@ -1,6 +1,25 @@
-"""Slow by a known amount: the webhook sleeps 3 ms before publishing. Everything else is reference."""
+"""Slow by a known amount, when told: while ``sleep_3ms.on`` exists beside the probe log (in the run's work
+directory), the webhook sleeps 3 ms before publishing. Everything else is reference.
 
-from _delay import reference_sleeping
+One set of processes serves both conditions, so a test that toggles the file compares like with like.
+"""
 
-ref = reference_sleeping(0.003)
+import os
+import pathlib
+import time
+
+from _base import reference
+
+ref = reference()
 celery_app, app, worker_args = ref.celery_app, ref.app, ref.worker_args
+SWITCH = pathlib.Path(os.environ.get("HARNESS_PROBE_LOG", "probe.jsonl")).parent / "sleep_3ms.on"
+_publish = ref._enqueue
+
+
+def _enqueue_later_when_switched_on(payload, trigger):
+    if SWITCH.exists():
+        time.sleep(0.003)
+    _publish(payload, trigger)
+
+
+ref._enqueue = _enqueue_later_when_switched_on
