@@ -30,7 +30,7 @@ class RunFacts:
     deadline_s: float
     warmup_s: float = 0.0
     processes: int = 1
-    cpu: dict[str, Any] | None = None  # harness.load.cpu readings, once the load processes have drained
+    cpu: dict[str, Any] | None = None  # the busiest load process's harness.load.cpu reading (live, then final)
 
 
 def failures_of(counters: dict[str, int]) -> dict[str, Any]:
