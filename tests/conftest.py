@@ -43,15 +43,27 @@ class HarnessRun:
         return [f for f in self.report["findings"] if check is None or f["check"] == check]
 
 
+STOP_GRACE_S = 180  # as long as test_cleanup gives an interrupted run
+
+
 def run_harness(*args: str, report_dir: Path, env: dict[str, str] | None = None,
                 timeout: float = 240) -> HarnessRun:
     command = [HARNESS, *args]
     if args and args[0] in ("run", "ab"):  # before any "--": what follows it goes to pytest
         at = args.index("--") if "--" in args else len(args)
         command = [HARNESS, *args[:at], "--report-dir", str(report_dir), *args[at:]]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT,
-                          env={**os.environ, **(env or {})}, check=False)
-    return HarnessRun(done.returncode, done.stdout, done.stderr, report_dir)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, **(env or {})})
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except KeyboardInterrupt:  # the run got the same Ctrl-C: let it stop what it started (run() kills it)
+        proc.wait(timeout=STOP_GRACE_S)
+        raise
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+    return HarnessRun(proc.returncode, out, err, report_dir)
 
 
 @pytest.fixture
