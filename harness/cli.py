@@ -20,6 +20,7 @@ from harness.config import (
     HarnessConfig,
     RunOptions,
     load_config,
+    parse_assignments,
     services_from_env,
 )
 from harness.errors import HarnessError
@@ -66,11 +67,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_gate_arguments(command: argparse.ArgumentParser) -> None:
     """What ``run`` and ``ab`` share: the target, the run's shape, the services and the reports."""
-    command.add_argument("--target", default="reference")
-    command.add_argument("--celery-app")
-    command.add_argument("--webhook-app")
-    command.add_argument("--webhook-url")
-    command.add_argument("--target-python")
+    command.add_argument("--target", default="",
+                         help="reference, seed, a module or .py file exposing celery_app and app, or module:attr "
+                              "of a Celery app (default: the project's [target] celery_app, else reference)")
+    command.add_argument("--celery-app", help="the target's Celery app as module:attr")
+    command.add_argument("--webhook-app", help="the target's ASGI webhook app as module:attr, served with uvicorn")
+    command.add_argument("--webhook-url", help="an already running webhook's base URL")
+    command.add_argument("--target-python", help="the interpreter that runs the target's processes (its own venv)")
+    command.add_argument("--target-env", action="append", default=[], metavar="KEY=VALUE",
+                         help="a setting for the target's processes (repeatable; over the project's env file)")
+    command.add_argument("--target-env-file", metavar="PATH",
+                         help="the target's .env file (default: [target] env_file)")
+    command.add_argument("--pass-env", action="append", default=[], metavar="NAME",
+                         help="pass this variable of the harness's environment to the target (repeatable)")
     command.add_argument("--task-bodies", default="stub", choices=("stub", "real"))
     command.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
                          help="compress retry countdowns in live checks (the declared policy is checked as declared)")
@@ -107,7 +116,9 @@ def config_from_args(args: argparse.Namespace) -> HarnessConfig:
                      task_bodies=args.task_bodies, time_scale=args.time_scale, quick=args.quick, load=args.load,
                      oauth_test=getattr(args, "oauth_test", False), monday_live=getattr(args, "monday_live", False),
                      report_dir=Path(args.report_dir), faults=parse_faults(getattr(args, "faults", None)),
-                     fault_rate=getattr(args, "fault_rate", None), fault_seconds=getattr(args, "fault_seconds", None))
+                     fault_rate=getattr(args, "fault_rate", None), fault_seconds=getattr(args, "fault_seconds", None),
+                     target_env=parse_assignments(args.target_env), target_env_file=args.target_env_file,
+                     pass_env=tuple(args.pass_env))
     plan_for(run.quick, run.fault_rate, run.fault_seconds)  # a bad rate or length exits 2 before anything starts
     return load_config(Path.cwd(), services_from_env(env, args.services), run)
 

@@ -8,9 +8,11 @@ the process environment.
 
 from __future__ import annotations
 
+import re
+import shlex
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ BACKENDS = ("auto", "docker", "local", "external")
 BROKERS = ("rabbitmq", "redis")  # the target's Celery broker: the migration's destination, or its origin
 DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s countdown
 TASK_BODIES = ("stub", "real")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,30 @@ class RunOptions:
     faults: tuple[str, ...] = ()  # fault scenarios to run (harness.faults.plan); empty: no fault phase
     fault_rate: float | None = None  # webhooks/s during each fault scenario (default: the plan's)
     fault_seconds: float | None = None  # seconds of load in each fault scenario (default: the plan's)
+    target_env: tuple[tuple[str, str], ...] = ()  # --target-env KEY=VALUE, over the project's [target] env
+    target_env_file: str | None = None  # --target-env-file, instead of the project's env_file
+    pass_env: tuple[str, ...] = ()  # --pass-env NAME, added to the project's pass_env
+
+
+@dataclass(frozen=True)
+class TargetSettings:
+    """How the project's own service starts: ``[target]`` in harness.toml (``[tool.harness.target]``), then options.
+
+    ``env_file``, ``env`` and ``pass_env`` make the project's own environment (its settings); the harness's
+    wiring (broker, result backend, secrets, Monday) goes on top, and ``wiring`` also gives those values under
+    the project's own names (``DATABASE_URL = "DATABASE_URL"``: the run's database as a plain URL).
+    """
+
+    celery_app: str | None = None
+    webhook_app: str | None = None
+    python: str | None = None
+    env_file: str | None = None  # relative to the project directory
+    env: tuple[tuple[str, str], ...] = ()
+    pass_env: tuple[str, ...] = ()  # names whose values come from the harness's own environment
+    wiring: tuple[tuple[str, str], ...] = ()  # (project's variable, harness value it receives)
+    setup: tuple[str, ...] = ()  # a command run once, in the target's environment, before it starts
+    setup_sql: str | None = None  # a SQL file run once in the run's database before the target starts
+    workers: tuple[tuple[str, ...], ...] = ()  # one `celery worker` argument list per worker
 
 
 @dataclass(frozen=True)
@@ -115,6 +142,7 @@ class HarnessConfig:
     contract: Contract
     services: ServiceSettings = field(default_factory=ServiceSettings)
     run: RunOptions = field(default_factory=RunOptions)
+    target: TargetSettings = field(default_factory=TargetSettings)
 
 
 def load_config(
@@ -124,8 +152,10 @@ def load_config(
     raw = _default_contract()
     for overlay in _project_overlays(project_dir):
         raw = _merge(raw, overlay)
-    config = HarnessConfig(contract=_contract_from(raw), services=services or ServiceSettings(),
-                           run=run or RunOptions())
+    target = _with_run_options(target_settings(raw.get("target", {})), run or RunOptions())
+    run = _with_default_target(run or RunOptions(), target)
+    config = HarnessConfig(contract=_contract_from(raw), services=services or ServiceSettings(), run=run,
+                           target=target)
     validate(config)
     return config
 
@@ -139,6 +169,17 @@ def services_from_env(env: Mapping[str, str], backend: str = "auto") -> ServiceS
         database_url=env.get("HARNESS_DATABASE_URL") or None,
         redis_url=env.get("HARNESS_REDIS_URL") or None,
     )
+
+
+def parse_assignments(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``--target-env KEY=VALUE`` options; the value is never echoed back (it may be a secret)."""
+    pairs = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not ENV_NAME.match(name):
+            raise ConfigError(f"--target-env must look like NAME=value (got one starting {name[:20]!r})")
+        pairs.append((name, value))
+    return tuple(pairs)
 
 
 def validate(config: HarnessConfig) -> None:
@@ -197,6 +238,71 @@ def _merge_tasks(base: list[dict[str, Any]], overlay: list[dict[str, Any]]) -> l
     for task in overlay:
         by_name[task["name"]] = {**by_name.get(task["name"], {}), **task}
     return list(by_name.values())
+
+
+def target_settings(raw: Mapping[str, Any]) -> TargetSettings:
+    """The ``[target]`` table, checked key by key (a typo is a one-line error, not a silent default)."""
+    unknown = set(raw) - {f.name for f in fields(TargetSettings)}
+    if unknown:
+        raise ConfigError(f"[target] has unknown keys: {', '.join(sorted(unknown))}")
+    try:
+        return TargetSettings(
+            celery_app=_opt_str(raw, "celery_app"), webhook_app=_opt_str(raw, "webhook_app"),
+            python=_opt_str(raw, "python"), env_file=_opt_str(raw, "env_file"),
+            env=_str_pairs(raw.get("env", {}), "env"), pass_env=_str_list(raw.get("pass_env", []), "pass_env"),
+            wiring=_str_pairs(raw.get("wiring", {}), "wiring"), setup=_command(raw.get("setup", [])),
+            setup_sql=_opt_str(raw, "setup_sql"),
+            workers=tuple(_str_list(w, "workers") for w in raw.get("workers", [])))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"[target] {exc}") from None
+
+
+def _with_run_options(target: TargetSettings, run: RunOptions) -> TargetSettings:
+    """Options given on the command line win over the project's table; --pass-env adds names."""
+    return replace(
+        target,
+        celery_app=run.celery_app or target.celery_app, webhook_app=run.webhook_app or target.webhook_app,
+        python=run.target_python or target.python, env_file=run.target_env_file or target.env_file,
+        env=tuple({**dict(target.env), **dict(run.target_env)}.items()),
+        pass_env=tuple(dict.fromkeys((*target.pass_env, *run.pass_env))))
+
+
+def _with_default_target(run: RunOptions, target: TargetSettings) -> RunOptions:
+    """No ``--target``: the project's Celery app when one is configured, else the bundled reference."""
+    if run.target:
+        return run
+    return replace(run, target=target.celery_app or "reference")
+
+
+def _opt_str(raw: Mapping[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{key} must be a string")
+    return value
+
+
+def _str_list(value: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{key} must be a list of strings")
+    return tuple(value)
+
+
+def _str_pairs(value: Any, key: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise TypeError(f"{key} must be a table of NAME = \"value\"")
+    for name, item in value.items():
+        if not ENV_NAME.match(name) or not isinstance(item, str | int | float | bool):
+            raise ValueError(f"{key}: {name!r} must be a variable name with a plain value")
+    return tuple((name, _env_text(item)) for name, item in value.items())
+
+
+def _env_text(value: str | int | float | bool) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _command(value: Any) -> tuple[str, ...]:
+    """``setup``: a list of arguments, or one string split like a shell would."""
+    return tuple(shlex.split(value)) if isinstance(value, str) else _str_list(value, "setup")
 
 
 def _contract_from(raw: dict[str, Any]) -> Contract:

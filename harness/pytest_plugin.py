@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.config import BROKERS, DEFAULT_TIME_SCALE, HarnessConfig, RunOptions, load_config, services_from_env
+from harness.config import (
+    BROKERS,
+    DEFAULT_TIME_SCALE,
+    HarnessConfig,
+    RunOptions,
+    load_config,
+    parse_assignments,
+    services_from_env,
+)
 from harness.errors import HarnessError
 from harness.faults.plan import parse_faults, plan_for
 from harness.findings import NOT_APPLICABLE, CheckFailed, CheckSkipped
@@ -33,11 +41,17 @@ REDACTOR_KEY = pytest.StashKey[Redactor]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness", "migration harness")
-    group.addoption("--target", default="reference", help="reference, seed, a module or a .py file")
+    group.addoption("--target", default="",
+                    help="reference, seed, a module or a .py file (default: the project's [target], else reference)")
     group.addoption("--celery-app", default=None, help="the target's Celery app as module:attr")
     group.addoption("--webhook-app", default=None, help="the target's ASGI webhook app as module:attr")
     group.addoption("--webhook-url", default=None, help="an already running webhook base URL")
     group.addoption("--target-python", default=None, help="interpreter that runs the target's processes")
+    group.addoption("--target-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="a setting for the target's processes (repeatable)")
+    group.addoption("--target-env-file", default=None, metavar="PATH", help="the target's .env file")
+    group.addoption("--pass-env", action="append", default=[], metavar="NAME",
+                    help="pass this variable of pytest's environment to the target (repeatable)")
     group.addoption("--task-bodies", default="stub", choices=("stub", "real"))
     group.addoption("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
                     help="compress retry countdowns in live checks by this factor")
@@ -89,12 +103,14 @@ def pytest_configure(config: pytest.Config) -> None:
                          time_scale=opt.time_scale, quick=opt.quick, oauth_test=opt.oauth_test,
                          monday_live=opt.monday_live,
                          report_dir=Path(opt.report_dir or "reports"), faults=parse_faults(opt.faults),
-                         fault_rate=opt.fault_rate, fault_seconds=opt.fault_seconds)
+                         fault_rate=opt.fault_rate, fault_seconds=opt.fault_seconds,
+                         target_env=parse_assignments(opt.target_env), target_env_file=opt.target_env_file,
+                         pass_env=tuple(opt.pass_env))
         plan_for(run.quick, run.fault_rate, run.fault_seconds)
         harness_config = load_config(config.rootpath, services_from_env(os.environ, opt.services), run)
     except HarnessError as exc:
         raise pytest.UsageError(str(exc)) from None
-    _stash(config, harness_config, RunReport(run.target, harness_config.contract.fail_at,
+    _stash(config, harness_config, RunReport(harness_config.run.target, harness_config.contract.fail_at,
                                              harness_config.contract.slo_p99_ms))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from harness.config import HarnessConfig
+from harness.errors import HarnessError, StartupTimeout, TargetError
 from harness.probes.management import Management
 from harness.probes.redis_tap import RedisTap
 from harness.probes.results import ResultBackend
@@ -27,7 +28,7 @@ from harness.services.base import Services
 from harness.services.isolation import isolated, management_of
 from harness.services.redis import provide_redis
 from harness.session_monday import MondayLink, monday_link
-from harness.target.env import RunSecrets
+from harness.target.env import RunSecrets, project_env, values_to_redact
 from harness.target.launch import RunningTarget, launch
 from harness.target.spec import TargetSpec, resolve
 
@@ -86,7 +87,8 @@ def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mappin
                  provided: Services | None = None) -> Iterator[Session]:
     """``provided``: servers already started (``harness ab`` starts them once for both brokers)."""
     run_id = run_id or new_run_id()
-    spec = resolve(config.run, project_dir)
+    spec = resolve(config.run, config.target, project_dir)
+    project = project_env(config.target, project_dir, inherited_env)
     run_secrets = RunSecrets()
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"harness-{run_id}-")))
@@ -96,21 +98,34 @@ def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mappin
             redis = stack.enter_context(provide_redis(config.services.backend, config.services.redis_url, run_id))
             services = replace(services, redis=redis)
         redactor = redactor_for(services, run_secrets)
+        redactor.add(*values_to_redact(project))
         if log_dir is not None:
             stack.callback(keep_logs, workdir, log_dir, redactor)
         api = stack.enter_context(management_of(services))
         install_catcher(api, services.broker.vhost)
         monday = stack.enter_context(monday_link(config.run, services, run_secrets, run_id, inherited_env))
         redactor.add(*(monday.secrets if monday else ()))
-        target = stack.enter_context(launch(spec, services, config.contract, config.run, run_id=run_id,
-                                            workdir=workdir, secrets=run_secrets, inherited=inherited_env,
-                                            monday_url=monday.emulator_url if monday else None,
-                                            extra_env=monday.target_env if monday else None))
+        with redacted_errors(redactor):
+            target = stack.enter_context(launch(spec, services, config.contract, config.run, run_id=run_id,
+                                                workdir=workdir, secrets=run_secrets, inherited=inherited_env,
+                                                monday_url=monday.emulator_url if monday else None,
+                                                extra_env=monday.target_env if monday else None,
+                                                settings=config.target, project=project, project_dir=project_dir))
         tap = start_tap(services, api, target)
         stack.callback(tap.stop)
         results = ResultBackend(services.database)
         stack.callback(results.close)
         yield Session(config, run_id, services, spec, target, tap, api, results, run_secrets, redactor, monday)
+
+
+@contextmanager
+def redacted_errors(redactor: Redactor) -> Iterator[None]:
+    """A target that does not start may print the project's settings: its error is masked like a log."""
+    try:
+        yield
+    except HarnessError as exc:
+        kind = TargetError if isinstance(exc, StartupTimeout) else type(exc)
+        raise kind(redactor(str(exc))) from None
 
 
 def start_tap(services: Services, api: Management, target: RunningTarget) -> MessageTap:

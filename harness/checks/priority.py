@@ -29,10 +29,17 @@ def _finding(session: Session, check: str, subject: str, title: str, expected: s
 
 
 def prefetch_multiplier(description: dict[str, Any]) -> int:
-    for arg in description.get("worker_args", []):
+    """The largest prefetch multiplier among the target's workers (``--prefetch-multiplier``, else the app's)."""
+    default = int(description.get("conf", {}).get("worker_prefetch_multiplier") or 4)
+    layout = description.get("workers") or [description.get("worker_args", [])]
+    return max(_multiplier_of(args, default) for args in layout)
+
+
+def _multiplier_of(args: list[str], default: int) -> int:
+    for arg in args:
         if arg.startswith("--prefetch-multiplier="):
             return int(arg.split("=", 1)[1])
-    return int(description.get("conf", {}).get("worker_prefetch_multiplier") or 4)
+    return default
 
 
 def worker_settings_keep_priority(session: Session) -> None:

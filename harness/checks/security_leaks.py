@@ -17,7 +17,7 @@ from harness.findings import Finding, SecretEchoed, Severity
 from harness.session import Session
 
 CHECK = "security.secret_never_echoed"
-LOGS = ("webhook.log", "worker.log")
+LOGS = ("webhook.log", "worker*.log")  # each worker of the target writes its own
 
 
 def _secret_names(session: Session) -> dict[str, str]:
@@ -67,7 +67,7 @@ def answer_findings(session: Session, battery: Battery) -> list[Finding]:
 
 
 def log_findings(session: Session) -> list[Finding]:
-    leaks = _log_leaks(session, (session.target.workdir / name for name in LOGS))
+    leaks = _log_leaks(session, (log for pattern in LOGS for log in sorted(session.target.workdir.glob(pattern))))
     return [Finding(CHECK, log, Severity.HIGH, f"{name} is written to {log}",
                     expected="process logs that never contain a secret",
                     observed=f"{log} line {number} contains the value of {name} (masked in the report's copy)",

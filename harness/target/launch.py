@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -11,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import port_for
+import psycopg2
 
-from harness.config import Contract, RunOptions
+from harness.config import Contract, RunOptions, TargetSettings
 from harness.errors import TargetError
 from harness.probes.executions import ExecutionLog
-from harness.services.base import Services
+from harness.services.base import Database, Services, database_error_line
 from harness.target import processes
-from harness.target.env import RunSecrets, base_env, target_env
+from harness.target.env import RunSecrets, base_env, target_env, wiring_aliases
 from harness.target.spec import TargetSpec
 
 BOOTSTRAP = Path(__file__).resolve().parent / "harness_bootstrap.py"
@@ -46,36 +48,79 @@ class RunningTarget:
 
 def prepare_env(spec: TargetSpec, services: Services, secrets: RunSecrets, run_id: str, workdir: Path,
                 inherited: Mapping[str, str], monday_url: str | None = None,
-                extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
+                extra_env: Mapping[str, str] | None = None,
+                project: Mapping[str, str] | None = None, settings: TargetSettings | None = None) -> dict[str, str]:
+    """``project``: the project's own settings (:func:`harness.target.env.project_env`), under the wiring."""
     bootstrap_dir = workdir / "bootstrap"
     bootstrap_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(BOOTSTRAP, bootstrap_dir / BOOTSTRAP.name)
     env = base_env(dict(inherited))
-    env.update(target_env(services, secrets, run_id=run_id, probe_log=workdir / "probe.jsonl",
-                          python_path=[bootstrap_dir, *spec.path], monday_url=monday_url))
+    env.update(project or {})
+    wired = target_env(services, secrets, run_id=run_id, probe_log=workdir / "probe.jsonl",
+                       python_path=[bootstrap_dir, *spec.path], monday_url=monday_url)
+    wired["PYTHONPATH"] = os.pathsep.join(filter(None, (wired["PYTHONPATH"], (project or {}).get("PYTHONPATH"))))
+    env.update(wired)
+    env.update(wiring_aliases(settings or TargetSettings(), wired, services))
     env.update(extra_env or {})  # e.g. real Monday's URLs and credentials (--monday-live)
     return env
 
 
-def inspect(spec: TargetSpec, env: Mapping[str, str]) -> dict[str, Any]:
-    """The target's routing and worker configuration, read by its own interpreter."""
+def inspect(spec: TargetSpec, env: Mapping[str, str], workdir: Path) -> dict[str, Any]:
+    """The target's routing and worker configuration, read by its own interpreter (its output: inspect.log)."""
     try:
         out = processes.run_once([spec.python, "-m", "harness_bootstrap", "inspect", "--app", spec.celery_app],
-                                 env)
+                                 env, log=workdir / "inspect.log")
     except TargetError as exc:
-        raise TargetError(f"target {spec.name!r} does not load: {exc}") from None
+        raise TargetError(f"target {spec.name!r} does not load: {exc} (its output: logs/inspect.log)") from None
     description: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return description
 
 
+def prepare_database(settings: TargetSettings, services: Services, env: Mapping[str, str], workdir: Path,
+                     project_dir: Path) -> None:
+    """The project's schema in the run's own database: its SQL file, then its setup command (migrations)."""
+    if settings.setup_sql:
+        run_sql_file(services.database, project_dir / settings.setup_sql)
+    if settings.setup:
+        try:
+            processes.run_once(list(settings.setup), env, timeout_s=300, log=workdir / "setup.log", cwd=project_dir)
+        except TargetError as exc:
+            raise TargetError(f"the target's setup command failed: {exc} (its output: logs/setup.log)") from None
+
+
+def run_sql_file(database: Database, path: Path) -> None:
+    if not path.is_file():
+        raise TargetError(f"the target's setup_sql file {path} does not exist")
+    try:
+        conn = psycopg2.connect(database.url.replace("postgresql+psycopg2://", "postgresql://", 1))
+        try:
+            with conn, conn.cursor() as cursor:  # one transaction: the schema is there whole, or not at all
+                cursor.execute(path.read_text(encoding="utf-8"))
+        finally:
+            conn.close()
+    except psycopg2.Error as exc:
+        raise TargetError(f"the target's setup_sql {path.name} failed: {database_error_line(exc)}") from None
+
+
+def worker_layout(description: dict[str, Any], contract: Contract, settings: TargetSettings) -> list[list[str]]:
+    """Each worker's own arguments: the project's ``workers``, else the target module's ``worker_args``; a
+    worker that names no queues consumes every work queue of the contract."""
+    layout = [list(w) for w in settings.workers] or [list(description.get("worker_args") or [])]
+    return [args if names_queues(args) else [*args, "--queues=" + ",".join(contract.work_queues)] for args in layout]
+
+
+def names_queues(args: list[str]) -> bool:
+    return any(a.startswith(("--queues", "-Q")) for a in args)
+
+
 def worker_command(spec: TargetSpec, description: dict[str, Any], contract: Contract, run: RunOptions,
-                   run_id: str) -> list[str]:
-    args = list(description.get("worker_args") or [])
-    if not any(a.startswith(("--queues", "-Q")) for a in args):
-        args.append("--queues=" + ",".join(contract.work_queues))
+                   run_id: str, index: int = 0) -> list[str]:
+    """The command of worker ``index`` of the layout :func:`launch` recorded in ``description["workers"]``."""
+    args = description.get("workers") or worker_layout(description, contract, TargetSettings())
+    hostname = f"harness-{run_id}" + (f"-{index + 1}" if index else "")
     return [spec.python, "-m", "harness_bootstrap", "worker", "--app", spec.celery_app,
             "--bodies", run.task_bodies, "--time-scale", str(run.time_scale), "--",
-            *args, *FAST_START, "--hostname", f"harness-{run_id}@%h"]
+            *args[index], *FAST_START, "--hostname", f"{hostname}@%h"]
 
 
 def webhook_ref(spec: TargetSpec, description: dict[str, Any]) -> str | None:
@@ -87,30 +132,38 @@ def webhook_ref(spec: TargetSpec, description: dict[str, Any]) -> str | None:
 @contextmanager
 def launch(spec: TargetSpec, services: Services, contract: Contract, run: RunOptions, *, run_id: str,
            workdir: Path, secrets: RunSecrets, inherited: Mapping[str, str],
-           monday_url: str | None = None, extra_env: Mapping[str, str] | None = None) -> Iterator[RunningTarget]:
-    env = prepare_env(spec, services, secrets, run_id, workdir, inherited, monday_url, extra_env)
-    description = inspect(spec, env)
+           monday_url: str | None = None, extra_env: Mapping[str, str] | None = None,
+           settings: TargetSettings | None = None, project: Mapping[str, str] | None = None,
+           project_dir: Path | None = None) -> Iterator[RunningTarget]:
+    settings = settings or TargetSettings()
+    env = prepare_env(spec, services, secrets, run_id, workdir, inherited, monday_url, extra_env, project, settings)
+    prepare_database(settings, services, env, workdir, project_dir or Path.cwd())
+    description = inspect(spec, env, workdir)
+    description["workers"] = worker_layout(description, contract, settings)  # what the checks judge
     executions = ExecutionLog(workdir / "probe.jsonl")
     started: dict[str, Any] = {}  # the fault phase restarts and kills these
     with ExitStack() as stack:
-        _start_worker(stack, spec, description, contract, run, run_id, env, workdir, executions, started)
+        for index in range(len(description["workers"])):
+            _start_worker(stack, spec, description, contract, run, run_id, env, workdir, executions, started, index)
         url, skip = _start_webhook(stack, spec, description, contract, env, workdir, started)
         publisher = processes.Publisher(
             [spec.python, "-m", "harness_bootstrap", "publish", "--app", spec.celery_app], env,
-            workdir / "publisher.log")
+            workdir / "publisher.log", workers=len(description["workers"]))
         stack.callback(publisher.close)
         yield RunningTarget(spec, description, url, skip, executions, publisher, env, workdir, processes=started)
 
 
 def _start_worker(stack: ExitStack, spec: TargetSpec, description: dict[str, Any], contract: Contract,
                   run: RunOptions, run_id: str, env: dict[str, str], workdir: Path,
-                  executions: ExecutionLog, started: dict[str, Any]) -> None:
-    log = workdir / "worker.log"
-    command = worker_command(spec, description, contract, run, run_id)
-    executor = processes.worker_executor(command, env, log, lambda: executions.ready_count() > 0)
-    processes.start_process(executor, f"Celery worker of {spec.name}", log)
+                  executions: ExecutionLog, started: dict[str, Any], index: int) -> None:
+    """Worker ``index`` (``worker``, then ``worker-2``...), ready once it has said so besides those before it."""
+    name = "worker" + (f"-{index + 1}" if index else "")
+    log = workdir / f"{name}.log"
+    command = worker_command(spec, description, contract, run, run_id, index)
+    executor = processes.worker_executor(command, env, log, lambda: executions.ready_count() > index)
+    processes.start_process(executor, f"Celery {name} of {spec.name}", log)
     stack.callback(processes.stop_process, executor)
-    started["worker"] = executor
+    started[name] = executor
 
 
 def _start_webhook(stack: ExitStack, spec: TargetSpec, description: dict[str, Any], contract: Contract,

@@ -15,7 +15,7 @@ from typing import IO, Any
 from mirakuru import Executor, TCPExecutor
 from mirakuru.exceptions import ExecutorError
 
-from harness.errors import StartupTimeout, TargetError
+from harness.errors import StartupTimeout, TargetError, exception_summary
 from harness.services.readiness import tail
 
 
@@ -69,23 +69,29 @@ def server_executor(command: list[str], env: Mapping[str, str], log: Path, port:
                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=timeout_s)
 
 
-def run_once(command: Sequence[str], env: Mapping[str, str], timeout_s: float = 60) -> str:
-    """Run a short command in the target's interpreter; its last stderr line is the error."""
+def run_once(command: Sequence[str], env: Mapping[str, str], timeout_s: float = 60, log: Path | None = None,
+             cwd: Path | None = None) -> str:
+    """Run a short command in the target's environment; what it printed goes to ``log``, and on failure
+    the error is the exception it ended with (:func:`exception_summary`)."""
     try:
         done = subprocess.run(list(command), env=dict(env), capture_output=True, text=True,
-                              timeout=timeout_s, check=False)
+                              timeout=timeout_s, check=False, cwd=cwd)
     except subprocess.TimeoutExpired:
-        raise TargetError(f"{command[2:4]} did not finish in {timeout_s:.0f}s") from None
+        raise TargetError(f"{' '.join(command[:4])} did not finish in {timeout_s:.0f}s") from None
+    except OSError as exc:
+        raise TargetError(f"cannot run {command[0]}: {exc.strerror}") from None
+    if log is not None:
+        log.write_text(done.stdout + done.stderr, encoding="utf-8")
     if done.returncode != 0:
-        lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-        raise TargetError(lines[-1] if lines else f"exit code {done.returncode}")
+        raise TargetError(exception_summary(done.stderr) or f"exit code {done.returncode}")
     return done.stdout
 
 
 class Publisher:
     """A long-lived process that publishes through the target's own Celery app."""
 
-    def __init__(self, command: list[str], env: Mapping[str, str], log: Path) -> None:
+    def __init__(self, command: list[str], env: Mapping[str, str], log: Path, workers: int = 1) -> None:
+        self._workers = workers  # how many workers a remote-control command waits for
         self._log = _log_handle(log)
         self._proc = subprocess.Popen(command, env=dict(env), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=self._log, text=True, start_new_session=True)
@@ -95,10 +101,10 @@ class Publisher:
         """Publish one task; returns ``{"id": ...}`` or ``{"error": ...}``."""
         return self._ask({"task": task, "args": list(args), "kwargs": dict(kwargs or {}), "options": options})
 
-    def control(self, command: str, *args: Any, workers: int = 1) -> dict[str, Any]:
+    def control(self, command: str, *args: Any, workers: int | None = None) -> dict[str, Any]:
         """Celery remote control through the target's app (``cancel_consumer``, ``add_consumer``); returns once
-        ``workers`` nodes (the run's one worker, by default) have answered, or after 5 s."""
-        reply = self._ask({"control": command, "args": list(args), "limit": workers})
+        ``workers`` nodes (every worker of the run, by default) have answered, or after 5 s."""
+        reply = self._ask({"control": command, "args": list(args), "limit": workers or self._workers})
         if reply.get("settled") is False:
             raise TargetError(f"the worker did not act on {command} {' '.join(map(str, args))} within 5 s")
         return reply

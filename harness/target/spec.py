@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.config import RunOptions
+from harness.config import RunOptions, TargetSettings
 from harness.errors import TargetError
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "targets"
@@ -32,12 +32,13 @@ class TargetSpec:
         return self.celery_app.partition(":")[0]
 
 
-def resolve(run: RunOptions, project_dir: Path) -> TargetSpec:
-    """Turn the run options into a :class:`TargetSpec`, rejecting what cannot be a target."""
-    python = _python(run.target_python)
+def resolve(run: RunOptions, target: TargetSettings, project_dir: Path) -> TargetSpec:
+    """Turn the run options and the project's ``[target]`` into a :class:`TargetSpec`, rejecting what
+    cannot be a target."""
+    python = _python(target.python)
     module, path = _module_and_path(run.target, project_dir)
-    celery_app = _app_ref(run.celery_app, "--celery-app") if run.celery_app else f"{module}:celery_app"
-    webhook_app = _app_ref(run.webhook_app, "--webhook-app") if run.webhook_app else None
+    celery_app = _app_ref(target.celery_app, "--celery-app") if target.celery_app else f"{module}:celery_app"
+    webhook_app = _app_ref(target.webhook_app, "--webhook-app") if target.webhook_app else None
     if run.webhook_url and not run.webhook_url.startswith(("http://", "https://")):
         raise TargetError(f"--webhook-url must be an http(s) URL, got {run.webhook_url!r}")
     name = run.target if not run.celery_app else run.celery_app
@@ -47,6 +48,9 @@ def resolve(run: RunOptions, project_dir: Path) -> TargetSpec:
 def _module_and_path(target: str, project_dir: Path) -> tuple[str, tuple[Path, ...]]:
     if target in BUNDLED:
         return BUNDLED[target], (BUNDLED_DIR,)
+    if ":" in target:  # a project's own layout: its Celery app, importable from the project directory
+        _app_ref(target, "--target")
+        return target.partition(":")[0], (project_dir.resolve(),)
     if target.endswith(".py"):
         file = (project_dir / target).resolve()
         if not file.is_file():
