@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OLD_VENV := .venv-celery5old
 OLD_STAMP := $(OLD_VENV)/.installed
+FOREIGN := tests/projects/taskflow
+FOREIGN_VENV := .venv-taskflow
+FOREIGN_STAMP := $(FOREIGN_VENV)/.installed
 
 .PHONY: run test acceptance bench install services browser report-screenshot lint typecheck unit live clean
 
@@ -22,7 +25,7 @@ PROPERTIES := tests/unit/test_payloads_properties.py
 # the rest of the suite's load it is still wall-clock work. It runs with `make acceptance`, not silently skipped.
 ACCEPTANCE := tests/integration/test_latency_honesty.py::test_a_known_3ms_delay_shifts_p50_by_3ms
 
-test: install services browser $(OLD_STAMP) lint typecheck
+test: install services browser $(OLD_STAMP) $(FOREIGN_STAMP) lint typecheck
 	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PROPERTIES) -q -n auto --durations=13
 	$(BIN)/pytest tests --ignore=$(PROPERTIES) $(addprefix --deselect ,$(ACCEPTANCE))
 
@@ -46,6 +49,13 @@ $(STAMP): pyproject.toml
 $(OLD_STAMP): tests/old-celery-requirements.txt
 	$(PYTHON) -m venv $(OLD_VENV)
 	$(OLD_VENV)/bin/pip install -q -r tests/old-celery-requirements.txt
+	touch $@
+
+# taskflow, the service the harness is proven on as a user would point it at theirs: its own venv and pins.
+$(FOREIGN_STAMP): $(FOREIGN)/requirements.txt $(FOREIGN)/pyproject.toml
+	$(PYTHON) -m venv $(FOREIGN_VENV)
+	$(FOREIGN_VENV)/bin/pip install -q -r $(FOREIGN)/requirements.txt
+	$(FOREIGN_VENV)/bin/pip install -q --no-deps -e $(FOREIGN)
 	touch $@
 
 services:
@@ -74,4 +84,4 @@ unit: install
 	$(BIN)/pytest tests/unit
 
 clean:
-	rm -rf $(VENV) $(OLD_VENV) reports/2* reports/latest
+	rm -rf $(VENV) $(OLD_VENV) $(FOREIGN_VENV) reports/2* reports/latest

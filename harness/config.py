@@ -24,6 +24,8 @@ BACKENDS = ("auto", "docker", "local", "external")
 BROKERS = ("rabbitmq", "redis")  # the target's Celery broker: the migration's destination, or its origin
 DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s countdown
 TASK_BODIES = ("stub", "real")
+DIALECTS = ("monday", "document")  # webhook bodies: Monday's own {"event": {"type", ...}}, or the document's
+DOCUMENT_DIALECT_TARGETS = ("seed", "reference")  # the bundled targets, whose webhooks read the document's flavour
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -33,6 +35,7 @@ class TaskRoute:
     queue: str
     routing_key: str
     priority: int
+    role: str = ""  # webhook, workflow, generation, tests, dead_letter: what the task is for, whatever its name
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class WebhookContract:
     path: str
     scheme: str
     signature_header: str
+    dialect: str = "monday"  # the body shape the target reads: monday (what Monday sends) | document
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,15 @@ class Contract:
             if route.name == name:
                 return route
         raise KeyError(name)
+
+    def role(self, role: str) -> TaskRoute | None:
+        """The task that plays ``role`` in this project (``None``: the project has none)."""
+        return next((route for route in self.tasks if route.role == role), None)
+
+    def role_name(self, role: str) -> str:
+        """The name of the task playing ``role``; the role itself when the project dropped it."""
+        route = self.role(role)
+        return route.name if route else role
 
     @property
     def work_queues(self) -> tuple[str, ...]:
@@ -152,9 +165,11 @@ def load_config(
     raw = _default_contract()
     for overlay in _project_overlays(project_dir):
         raw = _merge(raw, overlay)
+    raw = _follow_renames(raw, _default_contract()["tasks"])
     target = _with_run_options(target_settings(raw.get("target", {})), run or RunOptions())
     run = _with_default_target(run or RunOptions(), target)
-    config = HarnessConfig(contract=_contract_from(raw), services=services or ServiceSettings(), run=run,
+    dialect = default_dialect(run, target.celery_app or target.webhook_app)
+    config = HarnessConfig(contract=_contract_from(raw, dialect), services=services or ServiceSettings(), run=run,
                            target=target)
     validate(config)
     return config
@@ -188,10 +203,24 @@ def validate(config: HarnessConfig) -> None:
         raise ConfigError(f"--services must be one of {', '.join(BACKENDS)}, not {config.services.backend!r}")
     if config.run.broker not in BROKERS:
         raise ConfigError(f"the broker must be one of {', '.join(BROKERS)}, not {config.run.broker!r}")
+    if config.contract.webhook.dialect not in DIALECTS:
+        dialect = config.contract.webhook.dialect
+        raise ConfigError(f"[webhook] dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
     if config.run.task_bodies not in TASK_BODIES:
         raise ConfigError(f"--task-bodies must be 'stub' or 'real', not {config.run.task_bodies!r}")
     if not 0 < config.run.time_scale <= 1:
         raise ConfigError(f"--time-scale must be in (0, 1], not {config.run.time_scale}")
+
+
+def default_dialect(run: RunOptions, project_app: str | None = None) -> str:
+    """The webhook dialect when the contract's ``[webhook] dialect`` is unset (a contract setting always wins).
+
+    The bundled ``seed`` and ``reference`` targets read the migration document's flavour, so a run of either gets
+    ``document``; any other target, or a bundled one behind the project's own app or webhook, gets ``monday``:
+    what Monday really sends.
+    """
+    own = run.celery_app or run.webhook_app or run.webhook_url or project_app
+    return "document" if run.target in DOCUMENT_DIALECT_TARGETS and not own else "monday"
 
 
 def with_run(config: HarnessConfig, **changes: Any) -> HarnessConfig:
@@ -234,10 +263,31 @@ def _merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
 
 
 def _merge_tasks(base: list[dict[str, Any]], overlay: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    by_name = {t["name"]: dict(t) for t in base}
+    """Overlay tasks by role (``role = "webhook"``, ``name = "shop.on_event"`` renames the role's task; with
+    ``drop = true`` the project has no such task) or, without a role, by name."""
+    merged = [dict(t) for t in base]
     for task in overlay:
-        by_name[task["name"]] = {**by_name.get(task["name"], {}), **task}
-    return list(by_name.values())
+        key = "role" if "role" in task else "name"
+        if key not in task:
+            raise ConfigError("a [[tasks]] entry needs a role or a name")
+        index = next((i for i, t in enumerate(merged) if t.get(key) == task[key]), None)
+        if task.get("drop"):
+            merged = [t for i, t in enumerate(merged) if i != index]
+        elif index is None:
+            merged.append(dict(task))
+        else:
+            merged[index] = {**merged[index], **task}
+    return merged
+
+
+def _follow_renames(raw: dict[str, Any], base: list[dict[str, Any]]) -> dict[str, Any]:
+    """The retry policy names a task: when the project renamed its role, the policy follows the new name."""
+    renamed = {t["name"]: n["name"] for t in base for n in raw.get("tasks", [])
+               if t.get("role") and t.get("role") == n.get("role")}
+    retry = raw.get("retry", {})
+    if retry.get("task") in renamed:
+        raw = {**raw, "retry": {**retry, "task": renamed[retry["task"]]}}
+    return raw
 
 
 def target_settings(raw: Mapping[str, Any]) -> TargetSettings:
@@ -305,12 +355,12 @@ def _command(value: Any) -> tuple[str, ...]:
     return tuple(shlex.split(value)) if isinstance(value, str) else _str_list(value, "setup")
 
 
-def _contract_from(raw: dict[str, Any]) -> Contract:
+def _contract_from(raw: dict[str, Any], dialect: str = "monday") -> Contract:
     try:
         return Contract(
             exchange=raw["exchange"]["name"],
             exchange_type=raw["exchange"]["type"],
-            tasks=tuple(TaskRoute(t["name"], t["queue"], t["routing_key"], int(t["priority"]))
+            tasks=tuple(TaskRoute(t["name"], t["queue"], t["routing_key"], int(t["priority"]), t.get("role", ""))
                         for t in raw["tasks"]),
             dlq_queue=raw["dlq"]["queue"],
             max_deliveries=int(raw["dlq"]["max_deliveries"]),
@@ -319,7 +369,7 @@ def _contract_from(raw: dict[str, Any]) -> Contract:
             priority=PriorityPolicy(float(raw["priority"]["webhook_max_wait_s"]), int(raw["priority"]["backlog"]),
                                     float(raw["priority"]["backlog_task_s"])),
             webhook=WebhookContract(raw["webhook"]["path"], raw["webhook"]["scheme"],
-                                    raw["webhook"]["signature_header"]),
+                                    raw["webhook"]["signature_header"], raw["webhook"].get("dialect", dialect)),
             slo_p99_ms=float(raw["latency"]["slo_p99_ms"]),
             fail_at=Severity.parse(raw["gate"]["fail_at"]),
         )

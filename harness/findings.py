@@ -94,6 +94,10 @@ class DeadLetterMissing(CheckFailed):
     """A task that failed for good left no (or a wrong) record in the dead-letter queue."""
 
 
+class DeadLettersConsumed(CheckFailed):
+    """Something consumes the dead-letter queue: dead letters run again and vanish instead of waiting."""
+
+
 class PoisonMessageLoops(CheckFailed):
     """A message that crashes its worker is delivered again and again, without bound."""
 
@@ -134,6 +138,27 @@ class ChallengeNotEchoed(CheckFailed):
 
 class DeliveryNotEnqueuedOnce(CheckFailed):
     """A valid delivery was enqueued zero times, or more than once."""
+
+
+class DeliveriesIgnored(CheckFailed):
+    """The webhook answered 2xx to valid deliveries and enqueued nothing at all for any of them."""
+
+
+IGNORED = "accepted but ignored"  # how the finding's title, and the reason of the checks it stops, begin
+
+
+def ignored_title(count: int, dialect: str) -> str:
+    """The title of the one finding for a webhook that accepts valid deliveries and enqueues nothing."""
+    return (f"{IGNORED}: no task was enqueued for {count} valid deliveries; the target may expect another "
+            f"payload shape (dialect {dialect})")
+
+
+def ignored_finding(check: str, subject: str, count: int, dialect: str, observed: str, reproduce: str) -> Finding:
+    other = "document" if dialect == "monday" else "monday"
+    return Finding(check, subject, Severity.HIGH, ignored_title(count, dialect),
+                   expected=f"valid deliveries in the contract's dialect ({dialect}) enqueue their tasks; a target "
+                            f"that reads the other shape declares it: [webhook] dialect = \"{other}\" in harness.toml",
+                   observed=observed, reproduce=reproduce)
 
 
 class ReplayEnqueuedTwice(CheckFailed):

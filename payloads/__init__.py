@@ -5,7 +5,9 @@
 * :mod:`payloads.strategies`: Hypothesis strategies producing model instances;
 * :mod:`payloads.signers`: the three signing schemes, signers and verifiers;
 * :mod:`payloads.corpus`: sample bodies from the document and Monday's documentation;
-* :mod:`payloads.factory`: fast, seedable document-flavour payloads for load tests.
+* :mod:`payloads.factory`: fast, seedable document-flavour payloads for load tests;
+* :mod:`payloads.native`: their native Monday twins (``{"event": {"type", "triggerUuid", ...}}``);
+* :mod:`payloads.dialects`: the two dialects, :func:`~payloads.dialects.make_event` for either.
 
 This package never imports pytest, Locust or :mod:`harness`.
 """

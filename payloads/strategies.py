@@ -39,6 +39,7 @@ __all__ = [
     "delete_pulse_events",
     "document_events",
     "event_strategies",
+    "events_in",
     "monday_events",
     "move_pulse_into_group_events",
     "restore_pulse_events",
@@ -163,6 +164,15 @@ def monday_events() -> st.SearchStrategy[MondayWebhook]:
 def any_event() -> st.SearchStrategy[WebhookModel]:
     """Any body the endpoint can receive: challenge, native event or document flavour."""
     return built_from_blocks(b.any_body)
+
+
+def events_in(dialect: str) -> st.SearchStrategy[MondayWebhook] | st.SearchStrategy[DocumentWebhook]:
+    """Deliveries in one dialect (:mod:`payloads.dialects`): native Monday events, or the document's flavour."""
+    if dialect == "monday":
+        return monday_events()
+    if dialect == "document":
+        return document_events()
+    raise ValueError(f"unknown webhook dialect {dialect!r}: expected monday or document")
 
 
 def event_strategies() -> Mapping[str, st.SearchStrategy[Any]]:

@@ -1,8 +1,9 @@
-"""Dead letters: one complete record after the last retry; handling outside the body; bounded crash loops."""
+"""Dead letters: one complete record after the last retry; nobody consumes the DLQ; handling outside the body;
+bounded crash loops."""
 
 import pytest
 
-from harness.checks import dead_letters
+from harness.checks import dead_letters, dlq_consumers
 from harness.checks.retries import FailedRun
 from harness.session import Session
 
@@ -13,6 +14,12 @@ SUBJECT = {"subject": "ai_agent_background.process_monday_webhook"}
 @pytest.mark.check("dead_letters.dead_letters_after_max_retries", **SUBJECT)
 def test_dead_letters_after_max_retries(harness_session: Session, failed_run: FailedRun) -> None:
     dead_letters.dead_letters_after_max_retries(harness_session, failed_run)
+
+
+@pytest.mark.quick
+@pytest.mark.check(dlq_consumers.CHECK, subject="dlq")
+def test_dlq_has_no_consumer(harness_session: Session) -> None:
+    dlq_consumers.dlq_has_no_consumer(harness_session)
 
 
 @pytest.mark.quick

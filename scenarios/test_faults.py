@@ -50,8 +50,9 @@ def test_no_loss_under_fault(harness_session: Session, fault_scenario: str, requ
     scenario = scenarios((fault_scenario,))[0]
     result = run_scenario(harness_session, scenario, plan_for(run.quick, run.fault_rate, run.fault_seconds))
     keep(request.config, result)
-    if result.skipped:
-        raise CheckSkipped(result.skipped)
+    skipped = result.skipped or judge.ignored_reason(harness_session, result)
+    if skipped:
+        raise CheckSkipped(skipped)
     found = judge.findings(harness_session, result)
     if any(f.severity >= Severity.MEDIUM for f in found):
         raise judge.AcceptedWorkLost(*found)

@@ -47,12 +47,12 @@ STOP_GRACE_S = 180  # as long as test_cleanup gives an interrupted run
 
 
 def run_harness(*args: str, report_dir: Path, env: dict[str, str] | None = None,
-                timeout: float = 240) -> HarnessRun:
+                timeout: float = 240, cwd: Path = ROOT) -> HarnessRun:
     command = [HARNESS, *args]
     if args and args[0] in ("run", "ab"):  # before any "--": what follows it goes to pytest
         at = args.index("--") if "--" in args else len(args)
         command = [HARNESS, *args[:at], "--report-dir", str(report_dir), *args[at:]]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd,
                             env={**os.environ, **(env or {})})
     try:
         out, err = proc.communicate(timeout=timeout)

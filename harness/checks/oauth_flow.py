@@ -18,9 +18,9 @@ from harness.checks.live import FINAL
 from harness.checks.oauth_view import Call, EmulatorView, ItemState, LiveView, monday_of, wait_until
 from harness.checks.security_http import Answer, Probe, headers_for, send
 from harness.session import Session
-from payloads.factory import make_document_event
+from payloads.dialects import MONDAY, make_event
+from payloads.factory import trigger_uuid_of
 
-WEBHOOK_TASK = "ai_agent_background.process_monday_webhook"
 FLOW_TIMEOUT_S = 20.0
 
 
@@ -47,7 +47,8 @@ class Flow:
 
 def _task_state(session: Session, trigger: str) -> str | None:
     """The final state of the webhook task this delivery enqueued, once there is one."""
-    ids = [o.task_id for o in session.tap.observations() if o.trigger == trigger and o.task == WEBHOOK_TASK]
+    task = session.config.contract.role_name("webhook")
+    ids = [o.task_id for o in session.tap.observations() if o.trigger == trigger and o.task == task]
     rows = session.results.rows([i for i in ids if i])
     states = [row.status for row in rows.values() if row.status in FINAL]
     return states[0] if states else None
@@ -55,11 +56,12 @@ def _task_state(session: Session, trigger: str) -> str | None:
 
 def _delivery(session: Session, item_id: str | None) -> Probe:
     board = session.target.env.get("MONDAY_BOARD_ID")
-    payload = make_document_event(status_change=False, board_id=board, marker={"real": True})
-    if item_id:
-        payload["event"]["pulseId"] = item_id
+    dialect = session.config.contract.webhook.dialect
+    payload = make_event(dialect, status_change=False, board_id=board, marker={"real": True})
+    if item_id:  # Monday's own bodies carry ids as numbers, the document's as strings
+        payload["event"]["pulseId"] = int(item_id) if dialect == MONDAY and item_id.isdigit() else item_id
     body = json.dumps(payload).encode()
-    return Probe("oauth-flow", body, headers_for(session, body), str(payload["triggerUuid"]), signed=True)
+    return Probe("oauth-flow", body, headers_for(session, body), str(trigger_uuid_of(payload)), signed=True)
 
 
 def run_flow(session: Session, timeout_s: float = FLOW_TIMEOUT_S) -> Flow:

@@ -10,10 +10,12 @@ from typing import Any
 
 import httpx
 
+from harness.checks.ignored import skip_if_ignored
 from harness.checks.live import executions, marked_payload, poll, publish
 from harness.checks.reproduce import harness_line
-from harness.findings import Finding, PriorityIgnored, Severity
+from harness.findings import CheckSkipped, Finding, PriorityIgnored, Severity
 from harness.session import Session
+from payloads.factory import trigger_uuid_of
 from payloads.signers import signed_headers
 
 ORDER = "priority.backlog_consumed_highest_first"
@@ -81,13 +83,18 @@ def backlog_consumed_highest_first(session: Session, task: str | None = None) ->
 def webhook_not_starved_by_backlog(session: Session) -> float:
     """A signed webhook sent behind a backlog of slow tests must start within the contract's bound."""
     contract, policy = session.config.contract, session.config.contract.priority
-    backlog_task = "ai_agent_background.run_tests"
+    backlog_task = contract.role_name("tests")
+    if contract.role("tests") is None:
+        raise CheckSkipped("the project has no task in the tests role to build a backlog of slow work with")
     backlog = [publish(session, STARVED, backlog_task, {"hang": policy.backlog_task_s})
                for _ in range(policy.backlog)]
     poll(lambda: executions(session, backlog[0]), bool, 10.0)
-    wait = _webhook_start_delay(session, policy.webhook_max_wait_s + 10.0)
+    payload, since = marked_payload(session), time.monotonic_ns()
+    wait, accepted = _webhook_start_delay(session, payload, policy.webhook_max_wait_s + 10.0)
     log = session.target.executions
     poll(lambda: [log.completed(i) for i in backlog], all, 30.0, interval_s=0.2)
+    if wait is None:
+        skip_if_ignored(session, str(trigger_uuid_of(payload)), accepted, since)
     if wait is None or wait > policy.webhook_max_wait_s:
         shown = "never started" if wait is None else f"started after {wait:.2f}s"
         raise PriorityIgnored(_finding(
@@ -99,19 +106,19 @@ def webhook_not_starved_by_backlog(session: Session) -> float:
     return wait
 
 
-def _webhook_start_delay(session: Session, timeout_s: float) -> float | None:
+def _webhook_start_delay(session: Session, payload: dict[str, Any], timeout_s: float) -> tuple[float | None, bool]:
+    """How long after sending ``payload`` its webhook task started (None: never), and whether it was accepted."""
     url = session.target.webhook_url
-    payload = marked_payload()
-    trigger = str(payload["triggerUuid"])
+    trigger = str(trigger_uuid_of(payload))
     body = json.dumps(payload).encode()
     headers = signed_headers(body, session.secrets.webhook_secret, session.config.contract.webhook.scheme)
-    sent = time.time()
+    sent, accepted = time.time(), True
     if url is None:
         reply = session.target.publish(session.config.contract.retry.task, payload)
         trigger_id = str(reply.get("id"))
         found = poll(lambda: executions(session, trigger_id), bool, timeout_s)
     else:
-        httpx.post(url, content=body, headers=headers, timeout=10)
+        accepted = httpx.post(url, content=body, headers=headers, timeout=10).is_success
         found = poll(lambda: [x for x in session.target.executions.executions() if x.trigger == trigger],
                      bool, timeout_s)
-    return (min(x.t for x in found) - sent) if found else None
+    return ((min(x.t for x in found) - sent) if found else None), accepted

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from harness.checks.live import marked_payload, poll, wait_row
-from harness.checks.reproduce import delay_line, harness_line
-from harness.findings import Finding, RetryPolicyMismatch, Severity, TaskNotRouted
+from harness.checks.live import marked_payload, poll, publish_payload, wait_row
+from harness.checks.reproduce import harness_line
+from harness.findings import Finding, RetryPolicyMismatch, Severity
 from harness.probes.executions import Execution
 from harness.probes.results import TaskRow
 from harness.session import Session
+from payloads.factory import trigger_uuid_of
 
 DECLARED = "retries.declared_policy_matches_contract"
 RUNS = "retries.failing_task_runs_max_retries_plus_one"
@@ -49,20 +50,15 @@ def declared_policy_matches_contract(description: dict[str, Any], session: Sessi
 def run_failing_task(session: Session) -> FailedRun:
     """Publish the retrying task with a marker that fails every attempt; wait for its final state."""
     policy, scale = session.config.contract.retry, session.config.run.time_scale
-    payload = marked_payload({"fail": True})
+    payload = marked_payload(session, {"fail": True})
     started = time.monotonic()
-    reply = session.target.publish(policy.task, payload)
-    if "error" in reply:
-        raise TaskNotRouted(Finding(RUNS, policy.task, Severity.HIGH, f"publishing {policy.task} failed",
-                                    "apply_async succeeds", str(reply["error"]),
-                                    delay_line(session.spec.celery_app, policy.task)))
-    task_id = str(reply["id"])
+    task_id = publish_payload(session, RUNS, policy.task, payload)
     countdown = policy.countdown_s * scale
     budget = (policy.max_retries + 1) * (countdown + 2.0) + 5.0
     row = wait_row(session, task_id, budget)
     settle = countdown + 1.0  # room for an extra run that should not happen
     runs = poll(lambda: session.target.executions.executions(task_id), lambda _: False, settle)
-    return FailedRun(policy.task, task_id, str(payload["triggerUuid"]), runs, row, countdown, started)
+    return FailedRun(policy.task, task_id, str(trigger_uuid_of(payload)), runs, row, countdown, started)
 
 
 def _reproduce(session: Session, task: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from harness.checks.live import publish_payload
 from harness.checks.reproduce import delay_line, harness_line
 from harness.checks.topic import topic_matches
 from harness.config import Contract, TaskRoute
@@ -95,12 +96,8 @@ def _also_reaches(check: str, expected: TaskRoute, reached: list[str], target: s
 def route_reaches_queue(session: Session, task: str, timeout_s: float = 10.0) -> list[Observation]:
     """Live: a task published through the target's own app lands in its contract queue only."""
     expected = session.config.contract.task(task)
-    reply = session.target.publish(task, {"event": {"pulseId": "1", "harness": "routing"}})
-    if "error" in reply:
-        raise TaskNotRouted(Finding(LIVE, task, Severity.HIGH, f"publishing {task} through the target failed",
-                                    expected="apply_async succeeds", observed=reply["error"],
-                                    reproduce=delay_line(session.spec.celery_app, task)))
-    seen = observe(session, reply["id"], timeout_s)
+    task_id = publish_payload(session, LIVE, task, {"event": {"pulseId": "1", "harness": "routing"}})
+    seen = observe(session, task_id, timeout_s)
     judge_landing(session, expected, seen, LIVE)
     return seen
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 
+from harness.checks.ignored import skip_if_ignored
+from harness.checks.live import skip_if_undecodable, undecodable_since
 from harness.checks.security_cases import WHAT, Battery, Outcome
 from harness.checks.security_http import (
     SUBJECT,
@@ -35,6 +38,7 @@ from harness.findings import (
     UnsignedDeliveryAccepted,
 )
 from harness.session import Session
+from payloads.dialects import mark_retry
 
 WEBHOOK_TASK = "ai_agent_background.process_monday_webhook"
 UNSIGNED = "security.unsigned_delivery_refused"
@@ -56,6 +60,7 @@ def _refusal_finding(session: Session, check: str, outcome: Outcome, worst: Seve
     """None when the case got a 4xx and enqueued nothing; else what happened, graded from ``worst``."""
     answer, count = outcome.answer, outcome.enqueued
     if answer.refused and count == 0:
+        skip_if_undecodable(outcome.undecodable, "while the battery ran")
         return None
     what = WHAT.get(outcome.probe.name, outcome.probe.name)
     if count:
@@ -122,13 +127,15 @@ def _json(answer: Answer) -> object:
 
 def valid_delivery_enqueued_once(session: Session) -> None:
     """A correctly signed delivery gets a 2xx and exactly one webhook task message."""
-    probe = signed_probe(session, "valid")
+    probe, since = signed_probe(session, "valid"), time.monotonic_ns()
     answer = send(session, probe)
     assert probe.trigger is not None
     count = wait_enqueued(session, probe.trigger, WEBHOOK_TASK)
     if count:
         settle(0.5)
         count = enqueued(session, probe.trigger, WEBHOOK_TASK)
+    else:
+        skip_if_ignored(session, probe.trigger, answer.status is not None and 200 <= answer.status < 300, since)
     if answer.status is not None and 200 <= answer.status < 300 and count == 1:
         return
     raise DeliveryNotEnqueuedOnce(Finding(
@@ -142,16 +149,18 @@ def valid_delivery_enqueued_once(session: Session) -> None:
 
 def replay_not_enqueued_twice(session: Session) -> None:
     """Monday's retry of a delivery (same triggerUuid, ``isRetry: true``) is not enqueued again."""
-    first = signed_probe(session, "replay-original", isRetry=False)
+    first = signed_probe(session, "replay-original")
     assert first.trigger is not None
     send(session, first)
     if not wait_enqueued(session, first.trigger, WEBHOOK_TASK):
         raise CheckSkipped("the original delivery was never enqueued (see security.valid_delivery_enqueued_once)")
     retry = _as_retry(session, first)
+    started = time.monotonic_ns()
     answer = send(session, retry)
     settle()
     count = enqueued(session, first.trigger, WEBHOOK_TASK)
     if count <= 1:
+        skip_if_undecodable(undecodable_since(session, started), "after the retry")
         return
     raise ReplayEnqueuedTwice(Finding(
         REPLAY, SUBJECT, Severity.HIGH, f"a retried delivery was enqueued again ({count} times in all)",
@@ -161,8 +170,6 @@ def replay_not_enqueued_twice(session: Session) -> None:
 
 
 def _as_retry(session: Session, original: Probe) -> Probe:
-    payload = json.loads(original.body)
-    payload["isRetry"] = True
-    body = json.dumps(payload).encode()
+    body = json.dumps(mark_retry(json.loads(original.body))).encode()
     return Probe("replay-retry", body, headers_for(session, body), original.trigger, signed=True)
 

@@ -13,6 +13,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from harness.checks.live import undecodable_since
 from harness.checks.security_http import (
     JSON,
     Answer,
@@ -137,6 +138,7 @@ class Outcome:
     probe: Probe
     answer: Answer
     enqueued: int
+    undecodable: tuple[str, ...] = ()  # messages the tap could not read while the battery ran
 
 
 class Battery(dict[str, Outcome]):
@@ -153,9 +155,12 @@ def all_probes(session: Session) -> list[Probe]:
 
 def fire_battery(session: Session) -> Battery:
     """Send every case, wait once, and count what each enqueued."""
+    started = time.monotonic_ns()
     sent = [(probe, send(session, probe)) for probe in all_probes(session)]
     settle()
+    unread = undecodable_since(session, started)
     battery = Battery()
     for probe, answer in sent:
-        battery[probe.name] = Outcome(probe, answer, enqueued(session, probe.trigger) if probe.trigger else 0)
+        battery[probe.name] = Outcome(probe, answer, enqueued(session, probe.trigger) if probe.trigger else 0,
+                                      unread)
     return battery

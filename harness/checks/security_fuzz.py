@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
+from harness.checks.live import skip_if_undecodable, undecodable_since
 from harness.checks.security_http import SUBJECT, Answer, Probe, headers_for, reproduce, send, settle
 from harness.checks.webhook import webhook_url
 from harness.findings import Finding, FuzzedRequestCrashed, Severity, UnverifiedBodyEnqueued
@@ -72,6 +74,7 @@ class FuzzRun:
     nonce: str = field(default_factory=lambda: secrets.token_hex(12))
     sent: list[tuple[Probe, Answer]] = field(default_factory=list)
     enqueued_unverified: list[Probe] = field(default_factory=list)
+    undecodable: tuple[str, ...] = ()  # messages the tap could not read while the requests were sent
 
     def trigger(self) -> str:
         return f"{self.nonce}{len(self.sent):08x}"
@@ -131,6 +134,7 @@ def run_fuzz(session: Session, examples: int) -> FuzzRun:
     """Send ``examples`` generated requests, then collect what reached the tap."""
     run = FuzzRun()
     webhook_url(session)  # skip early when the target has no webhook
+    started = time.monotonic_ns()
 
     @settings(max_examples=examples, derandomize=True, database=None, deadline=None, verbosity=Verbosity.quiet,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
@@ -141,6 +145,7 @@ def run_fuzz(session: Session, examples: int) -> FuzzRun:
 
     one()
     settle()
+    run.undecodable = undecodable_since(session, started)
     by_trigger = {p.trigger: p for p, _ in run.sent if p.trigger}
     hits = {o.trigger for o in session.tap.observations() if o.trigger and o.trigger.startswith(run.nonce)}
     run.enqueued_unverified = [by_trigger[t] for t in sorted(hits) if t in by_trigger and not by_trigger[t].signed]
@@ -165,6 +170,7 @@ def never_5xx(session: Session, run: FuzzRun) -> None:
 def never_enqueues_unverified(session: Session, run: FuzzRun) -> None:
     """No generated request without a valid signature left a message on the queues."""
     if not run.enqueued_unverified:
+        skip_if_undecodable(run.undecodable, "while fuzzing")
         return
     probe = run.enqueued_unverified[0]
     raise UnverifiedBodyEnqueued(Finding(

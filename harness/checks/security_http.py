@@ -17,7 +17,8 @@ import httpx
 
 from harness.checks.webhook import webhook_url
 from harness.session import Session
-from payloads.factory import make_document_event
+from payloads.dialects import make_event
+from payloads.factory import trigger_uuid_of
 from payloads.signers import sign_agent, sign_hex_hmac, sign_jwt
 
 SUBJECT = "POST /webhook/monday"
@@ -52,10 +53,11 @@ class Answer:
 
 
 def event_body(session: Session, status_change: bool = False, **extra: Any) -> tuple[dict[str, Any], bytes, str]:
-    """A fresh document-flavour event (its own triggerUuid), its wire bytes and its trigger."""
-    payload = make_document_event(status_change=status_change, board_id=session.target.env.get("MONDAY_BOARD_ID"))
+    """A fresh event in the contract's dialect (its own triggerUuid), its wire bytes and its trigger."""
+    payload = make_event(session.config.contract.webhook.dialect, status_change=status_change,
+                         board_id=session.target.env.get("MONDAY_BOARD_ID"))
     payload.update(extra)
-    return payload, json.dumps(payload).encode(), str(payload["triggerUuid"])
+    return payload, json.dumps(payload).encode(), str(trigger_uuid_of(payload))
 
 
 def scheme_secret(session: Session, scheme: str) -> str:

@@ -111,7 +111,7 @@ def declared_only(url: str, headers: dict[str, str], declared: int, body: bytes,
 
 
 def oversized_event(session: Session) -> tuple[bytes, str]:
-    """A correctly signed document event padded to 16 MiB, and its trigger."""
+    """A correctly signed event (in the contract's dialect) padded to 16 MiB, and its trigger."""
     payload, body, trigger = event_body(session)
     payload["padding"] = "x" * (SIZE - len(body) - 16)
     return json.dumps(payload).encode(), trigger

@@ -6,6 +6,7 @@ from typing import Any
 
 from harness.checks.redis_queues import no_list_without_consumers
 from harness.checks.reproduce import harness_line
+from harness.checks.traffic import event_exchange, is_task_message, not_judged, task_exchanges
 from harness.findings import Finding, OrphanQueue, Severity, TopologyMismatch
 from harness.probes.amqp import queue_counts
 from harness.probes.tap import UNROUTABLE
@@ -81,14 +82,19 @@ def dead_letter_path_declared(session: Session) -> None:
             "missing from the broker" if queue is None else "not bound to the contract exchange"))
 
 
-def messages_are_persistent(session: Session) -> None:
-    check = "topology.messages_are_persistent"
-    transient = sorted({o.task or o.routing_key for o in session.tap.observations() if not o.persistent})
+def messages_are_persistent(session: Session) -> str | None:
+    """Every task message is persistent. Celery's event and control messages (transient by design) are not
+    task messages: they are named in the returned note, not judged."""
+    check, seen, exchanges = "topology.messages_are_persistent", session.tap.observations(), task_exchanges(session)
+    note = not_judged([o for o in seen if not is_task_message(o, exchanges)], event_exchange(session))
+    transient = sorted({o.task or o.routing_key for o in seen if is_task_message(o, exchanges) and not o.persistent})
     if transient:
         raise TopologyMismatch(_finding(
             session, check, ", ".join(transient), Severity.HIGH, "messages are published transient",
             "delivery_mode=2 (persistent) for every task message",
-            f"transient messages for {', '.join(transient)}: a broker restart loses them even in durable queues"))
+            f"transient messages for {', '.join(transient)}: a broker restart loses them even in durable queues"
+            + (f"; besides, {note}" if note else "")))
+    return note
 
 
 def no_queue_without_consumers(session: Session) -> None:

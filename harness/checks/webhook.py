@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import httpx
 
+from harness.checks.ignored import ENQUEUES, left_no_message
 from harness.checks.reproduce import curl_line
 from harness.checks.routing import judge_landing
-from harness.findings import CheckSkipped, Finding, MessageNotObserved, Severity, WebhookRejected
+from harness.findings import (
+    CheckSkipped,
+    DeliveriesIgnored,
+    Finding,
+    MessageNotObserved,
+    Severity,
+    WebhookRejected,
+    ignored_finding,
+)
 from harness.probes.tap import Observation
 from harness.session import Session
-from payloads.factory import make_document_event
+from payloads.dialects import make_event
+from payloads.factory import trigger_uuid_of
 from payloads.signers import signed_headers
 
-ENQUEUES = "routing.webhook_enqueues_to_queue"
 STATUS_CHANGE_TASKS = ("ai_agent_background.process_monday_webhook", "ai_agent_background.execute_workflow")
 
 
@@ -42,9 +52,15 @@ def save_payload(session: Session, payload: dict[str, object], name: str) -> Pat
 
 
 def webhook_enqueues_to_queue(session: Session, timeout_s: float = 10.0) -> None:
-    """A signed status change to "À faire" enqueues the webhook task and the workflow, each in its queue."""
-    payload = make_document_event(status_change=True)
-    trigger = str(payload["triggerUuid"])
+    """A signed status change to "À faire" enqueues the webhook task and the workflow, each in its queue.
+
+    A creation goes first, in the same dialect: when both are answered 2xx and neither leaves any message,
+    the webhook ignores what it was sent (most likely another dialect), which is one finding of its own.
+    """
+    dialect = session.config.contract.webhook.dialect
+    creation, payload = make_event(dialect, status_change=False), make_event(dialect, status_change=True)
+    trigger, since = str(trigger_uuid_of(payload)), time.monotonic_ns()
+    accepted = post_signed(session, creation).is_success
     response = post_signed(session, payload)
     header = session.config.contract.webhook.signature_header
     reproduce = curl_line(webhook_url(session), f"payloads/{trigger}.json", header)
@@ -56,6 +72,8 @@ def webhook_enqueues_to_queue(session: Session, timeout_s: float = 10.0) -> None
             expected="2xx and the tasks enqueued", observed=f"HTTP {response.status_code}", reproduce=reproduce))
     for task in STATUS_CHANGE_TASKS:
         seen = _wait_for_task(session, trigger, task, timeout_s)
+        if not seen and left_no_message(session, [trigger, str(trigger_uuid_of(creation))], since):
+            raise DeliveriesIgnored(_ignored(session, 1 + accepted, timeout_s, reproduce))
         if not seen:
             raise MessageNotObserved(Finding(
                 ENQUEUES, task, Severity.HIGH, f"the webhook accepted the delivery but {task} was not enqueued",
@@ -70,3 +88,12 @@ def _wait_for_task(session: Session, trigger: str, task: str, timeout_s: float) 
 
     session.tap.wait_for(lambda: bool(matching()), timeout_s)
     return matching()
+
+
+def _ignored(session: Session, count: int, timeout_s: float, reproduce: str) -> Finding:
+    task = STATUS_CHANGE_TASKS[0]
+    observed = (f"{count} of 2 correctly signed deliveries (a creation, a status change) were answered 2xx; no "
+                f"message carrying their triggerUuid, and no {task} message at all, reached the broker within "
+                f"{timeout_s:.0f}s")
+    return ignored_finding(ENQUEUES, "POST " + session.config.contract.webhook.path, count,
+                           session.config.contract.webhook.dialect, observed, reproduce)

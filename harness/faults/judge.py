@@ -5,6 +5,9 @@ and example ``triggerUuid``s. Not accepting webhooks again after a fault fails i
 work that ended in FAILURE with no dead letter (high: nobody will run it again or see it in the DLQ).
 Unexpected messages are reported (medium), and work that ran to completion twice is noted (low):
 at-least-once delivery repeats work by design, and the target must make that harmless.
+A scenario whose accepted webhooks all left no trace at all (``ignored``: the webhook does not read the
+bodies, another dialect most likely) proves nothing about faults; it is skipped with that reason, the
+finding being ``routing.webhook_enqueues_to_queue``'s.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import shlex
 from typing import Any
 
 from harness.faults.phase import FAULTS, ScenarioResult
-from harness.findings import CheckFailed, Finding, Severity
+from harness.findings import IGNORED, CheckFailed, Finding, Severity
 from harness.ledger.account import Account
 from harness.session import Session
 
@@ -24,13 +27,23 @@ class AcceptedWorkLost(CheckFailed):
     """Under a fault, accepted webhooks' work was lost, or the target stopped accepting webhooks."""
 
 
-NUMERIC = ("sent", "accepted", "rejected", "completed", "failed", "dead_lettered", "lost", "duplicated",
+NUMERIC = ("sent", "accepted", "rejected", "completed", "failed", "dead_lettered", "lost", "ignored", "duplicated",
            "completed_twice", "unexpected")
 
 
 def reproduce(session: Session, scenario: str) -> str:
     return (f"harness run --target {shlex.quote(session.spec.name)} --services {session.services.backend} "
             f"--quick --faults {scenario}  # or: pytest scenarios/test_faults.py --faults {scenario}")
+
+
+def ignored_reason(session: Session, result: ScenarioResult) -> str | None:
+    """Why the scenario proves nothing when every accepted webhook was ignored; None otherwise."""
+    acc = result.account
+    if acc is None or not acc.ignored:
+        return None
+    return (f"{IGNORED}: none of the {acc.ignored} accepted webhooks (dialect "
+            f"{session.config.contract.webhook.dialect}) left a message, a task run or a dead letter, so no fault "
+            "could lose anything (see routing.webhook_enqueues_to_queue)")
 
 
 def fault_titles(result: ScenarioResult) -> str:

@@ -69,7 +69,8 @@ def run_scenario(session: Session, scenario: Scenario, plan: FaultPlan) -> Scena
     assert session.target.webhook_url is not None
     sender = WebhookSender(session.target.webhook_url, session.secrets.webhook_secret,
                            session.config.contract.webhook.scheme, marker={"hang": plan.hang_s},
-                           status_change_ratio=plan.status_change_ratio)
+                           status_change_ratio=plan.status_change_ratio,
+                           dialect=session.config.contract.webhook.dialect)
     context = FaultContext(session, sender, plan, scenario.name)
     since = time.time()
     try:

@@ -9,6 +9,11 @@ Outcomes of a delivery, the first that applies:
 - ``failed``: every task has a final row, one of them FAILURE;
 - ``completed``: every task has a SUCCESS row.
 
+``ignored`` replaces ``lost`` when no accepted delivery of the phase left any trace at all (no message, no
+run, no dead letter): the webhook answered 2xx and enqueued nothing for any of them. That is a webhook that
+does not read the bodies it was sent (another dialect, most likely), not work that vanished; ``lost``
+keeps its meaning, enqueued or accepted work gone while the rest of the phase's work was done.
+
 Independently, a delivery is ``duplicated`` when one attempt of one of its tasks (same task id, same
 retry number) started more than once, and ``completed_twice`` when such an attempt also returned twice:
 the work itself, not only its start, was repeated.
@@ -17,12 +22,12 @@ the work itself, not only its start, was repeated.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.ledger.records import WORKER_LOST, Delivery, Evidence, Run
 
-OUTCOMES = ("completed", "failed", "dead_lettered", "lost", "rejected")
+OUTCOMES = ("completed", "failed", "dead_lettered", "lost", "ignored", "rejected")
 EXAMPLES = 5
 
 
@@ -37,6 +42,7 @@ class Verdict:
     duplicated: bool = False
     completed_twice: bool = False
     finished: float | None = None  # when the last of its runs returned, or its DLQ message was seen
+    traced: bool = True  # something of it was seen: a message, a run or a dead letter
 
 
 def judge(delivery: Delivery, evidence: Evidence) -> Verdict:
@@ -52,7 +58,8 @@ def judge(delivery: Delivery, evidence: Evidence) -> Verdict:
     worker_lost = any(evidence.rows.get(i) == WORKER_LOST for i in ids)
     return Verdict(delivery, _outcome(ids, unresolved, dead, evidence, trigger), unresolved, worker_lost, reached,
                    any(a.queue == "<unroutable>" for a in arrivals), _repeated(runs, done=False),
-                   _repeated(runs, done=True), _finished(runs, evidence.dead.get(trigger)))
+                   _repeated(runs, done=True), _finished(runs, evidence.dead.get(trigger)),
+                   bool(ids or arrivals or dead))
 
 
 def _outcome(ids: set[str], unresolved: tuple[str, ...], dead: bool, evidence: Evidence, trigger: str) -> str:
@@ -71,6 +78,19 @@ def _repeated(runs: list[Run], done: bool) -> bool:
 def _finished(runs: list[Run], dead_at: float | None) -> float | None:
     times = [r.done for r in runs if r.done is not None] + ([dead_at] if dead_at is not None else [])
     return max(times) if times else None
+
+
+def ignored_all(verdicts: list[Verdict]) -> bool:
+    """Some deliveries were accepted, and none of them left any trace: a message, a run or a dead letter."""
+    accepted = [v for v in verdicts if v.delivery.accepted]
+    return bool(accepted) and not any(v.traced for v in accepted)
+
+
+def with_ignored(verdicts: list[Verdict]) -> list[Verdict]:
+    """The verdicts, with every accepted delivery ``ignored`` instead of ``lost`` when none left a trace."""
+    if not ignored_all(verdicts):
+        return verdicts
+    return [replace(v, outcome="ignored") if v.delivery.accepted else v for v in verdicts]
 
 
 def settled(verdicts: list[Verdict]) -> bool:
@@ -97,10 +117,14 @@ class Account:
     def lost(self) -> int:
         return self.counts["lost"]
 
+    @property
+    def ignored(self) -> int:
+        return self.counts["ignored"]
+
     def to_dict(self) -> dict[str, Any]:
         return {"sent": self.sent, "accepted": self.accepted, "rejected": self.counts["rejected"],
                 "completed": self.counts["completed"], "failed": self.counts["failed"],
-                "dead_lettered": self.counts["dead_lettered"], "lost": self.lost,
+                "dead_lettered": self.counts["dead_lettered"], "lost": self.lost, "ignored": self.ignored,
                 "duplicated": self.duplicated, "completed_twice": self.completed_twice,
                 "unexpected": self.unexpected, "retried": self.retried, "reached_queue": self.reached_queue,
                 "unroutable": self.unroutable, "examples": {k: list(v) for k, v in self.examples.items()}}
@@ -116,7 +140,8 @@ def account(verdicts: list[Verdict], unexpected: list[str]) -> Account:
         result.unroutable += v.unroutable
         result.duplicated += v.duplicated
         result.completed_twice += v.completed_twice
-        for label, applies in (("lost", v.outcome == "lost"), ("dead_lettered", v.outcome == "dead_lettered"),
+        for label, applies in (("lost", v.outcome == "lost"), ("ignored", v.outcome == "ignored"),
+                               ("dead_lettered", v.outcome == "dead_lettered"),
                                ("failed", v.outcome == "failed"), ("rejected", v.outcome == "rejected"),
                                ("duplicated", v.duplicated)):
             if applies and len(result.examples.setdefault(label, [])) < EXAMPLES:

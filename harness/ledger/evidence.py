@@ -6,7 +6,6 @@ its Monday ``event``, or anywhere in a dead-letter record that wraps the payload
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -30,7 +29,7 @@ def find_trigger(value: Any, depth: int = 0) -> str | None:
         if isinstance(value.get("triggerUuid"), str | int):
             return str(value["triggerUuid"])
         children: Iterable[Any] = value.values()
-    elif isinstance(value, list):
+    elif isinstance(value, list | tuple):  # a pickled body decodes to tuples
         children = value
     else:
         return None
@@ -38,12 +37,8 @@ def find_trigger(value: Any, depth: int = 0) -> str | None:
 
 
 def trigger_of(observation: Observation) -> str | None:
-    if observation.trigger:
-        return observation.trigger
-    try:
-        return find_trigger(json.loads(observation.body))
-    except ValueError:
-        return None
+    """The observation's triggerUuid: in its payload, else anywhere in its decoded body (a dead letter's record)."""
+    return observation.trigger or find_trigger(observation.decoded.value)
 
 
 def status_of(row: TaskRow) -> str:

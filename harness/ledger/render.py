@@ -12,7 +12,7 @@ from harness.ledger.records import Evidence
 
 COLUMNS = (("sent", "sent"), ("accepted", "accepted"), ("rejected", "rejected"), ("completed", "completed"),
            ("failed", "failed"), ("dead_lettered", "dead-lettered"), ("lost", "LOST"),
-           ("duplicated", "duplicated"), ("unexpected", "unexpected"))
+           ("ignored", "ignored"), ("duplicated", "duplicated"), ("unexpected", "unexpected"))
 
 
 def account_line(account: dict[str, Any]) -> str:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from harness.ledger.records import Attempt, Delivery
-from payloads.factory import make_document_event
+from payloads.dialects import MONDAY, make_event, mark_retry
 from payloads.signers import signed_headers
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -35,34 +35,33 @@ def is_loopback(url: str) -> bool:
     return urlsplit(url).hostname in LOOPBACK
 
 
-def templates(count: int, ratio: float, marker: dict[str, Any] | None) -> list[tuple[bytes, bytes, bool]]:
-    """Payload bytes split around their ``triggerUuid``; ``ratio`` of them move an item to "À faire"."""
+def templates(count: int, ratio: float, marker: dict[str, Any] | None,
+              dialect: str = MONDAY) -> list[tuple[bytes, bytes, bool]]:
+    """Payload bytes in ``dialect`` split around their ``triggerUuid``; ``ratio`` of them move an item to "À faire"."""
     found = []
     for i in range(count):
         status_change = int((i + 1) * ratio) > int(i * ratio)
-        payload = make_document_event(status_change=status_change, trigger_uuid=PLACEHOLDER, marker=marker, seed=i)
+        payload = make_event(dialect, status_change=status_change, trigger_uuid=PLACEHOLDER, marker=marker, seed=i)
         head, _, tail = json.dumps(payload, ensure_ascii=False).encode().partition(PLACEHOLDER.encode())
         found.append((head, tail, status_change))
     return found
 
 
 def as_retry(body: bytes) -> bytes:
-    """The same delivery as Monday sends it again: ``isRetry`` set in its event."""
-    payload = json.loads(body)
-    if isinstance(payload.get("event"), dict):
-        payload["event"]["isRetry"] = True
-    return json.dumps(payload, ensure_ascii=False).encode()
+    """The same delivery as Monday sends it again: ``isRetry`` set beside its ``triggerUuid``."""
+    return json.dumps(mark_retry(json.loads(body)), ensure_ascii=False).encode()
 
 
 class WebhookSender:
     """Sends deliveries at a steady rate from a background thread; :attr:`deliveries` is the ledger."""
 
     def __init__(self, url: str, secret: str, scheme: str, *, marker: dict[str, Any] | None = None,
-                 status_change_ratio: float = 0.5, timeout_s: float = 10.0, workers: int = 32) -> None:
+                 status_change_ratio: float = 0.5, timeout_s: float = 10.0, workers: int = 32,
+                 dialect: str = MONDAY) -> None:
         if not is_loopback(url):
             raise ValueError(f"the ledger sends only to loopback addresses, not {urlsplit(url).hostname}")
         self.url, self._secret, self._scheme = url, secret, scheme
-        self._templates = templates(64, min(max(status_change_ratio, 0.0), 1.0), marker)
+        self._templates = templates(64, min(max(status_change_ratio, 0.0), 1.0), marker, dialect)
         self._prefix = secrets.token_hex(4)
         self.deliveries: list[Delivery] = []
         self._lock = threading.Lock()

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 import pika.exceptions
 
-from harness.ledger.account import Verdict, judge, settled
+from harness.ledger.account import Verdict, judge, settled, with_ignored
 from harness.ledger.evidence import EvidenceReader
 from harness.ledger.records import Delivery, Evidence
 from harness.probes.amqp import queue_counts
@@ -35,7 +35,8 @@ def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float
            idle: Callable[[], bool]) -> tuple[list[Verdict], Evidence]:
     """Judge every delivery until all accepted work has ended and nothing new is seen; or until nothing new
     is seen for a while with the work queues empty (what is missing then will not come); or, past the
-    deadline, once nothing new is seen for a while (a backlog still draining gets up to four times longer)."""
+    deadline, once nothing new is seen for a while (a backlog still draining gets up to four times longer).
+    When no accepted delivery left any trace by then, they are ``ignored``, not ``lost`` (``account.with_ignored``)."""
     sent = {d.trigger for d in deliveries}
     deadline, hard_stop = time.monotonic() + deadline_s, time.monotonic() + deadline_s * HARD_STOP_FACTOR
     footprint: tuple[int, ...] = ()
@@ -51,5 +52,5 @@ def settle(reader: EvidenceReader, deliveries: list[Delivery], deadline_s: float
         now = time.monotonic()
         if ((settled(verdicts) and quiet >= QUIET_S) or (quiet >= IDLE_S and (idle() or now >= deadline))
                 or now >= hard_stop):
-            return verdicts, evidence
+            return with_ignored(verdicts), evidence
         time.sleep(SETTLE_POLL_S)

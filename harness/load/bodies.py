@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from payloads.factory import make_document_event
+from payloads.dialects import MONDAY, make_event
 from payloads.signers import signed_headers
 
 PREFIX_HEX = 8
@@ -46,10 +46,11 @@ class WebhookBodies:
     """A pool of payload templates; :meth:`make` returns one send's body and signed headers."""
 
     def __init__(self, secret: str, scheme: str, url: str, prefix: str, *, pool: int = 256,
-                 status_change_ratio: float = 0.5, board_id: str | None = None, seed: int = 0) -> None:
+                 status_change_ratio: float = 0.5, board_id: str | None = None, seed: int = 0,
+                 dialect: str = MONDAY) -> None:
         self._secret, self._scheme, self._url, self.prefix = secret, scheme, url, prefix
         ratio = min(max(status_change_ratio, 0.0), 1.0)
-        self._templates = [_template(seed + i, int((i + 1) * ratio) > int(i * ratio), board_id)
+        self._templates = [_template(seed + i, int((i + 1) * ratio) > int(i * ratio), board_id, dialect)
                            for i in range(pool)]
 
     def status_change(self, seq: int) -> bool:
@@ -63,9 +64,9 @@ class WebhookBodies:
         return body, signed_headers(body, self._secret, self._scheme, **extra)
 
 
-def _template(seed: int, status_change: bool, board_id: str | None) -> _Template:
-    payload = make_document_event(status_change=status_change, trigger_uuid=_PLACEHOLDER, seed=seed,
-                                  board_id=board_id)
+def _template(seed: int, status_change: bool, board_id: str | None, dialect: str) -> _Template:
+    payload = make_event(dialect, status_change=status_change, trigger_uuid=_PLACEHOLDER, seed=seed,
+                         board_id=board_id)
     text = json.dumps(payload, ensure_ascii=False).encode()
     head, found, tail = text.partition(_PLACEHOLDER.encode())
     if not found or _PLACEHOLDER.encode() in tail:

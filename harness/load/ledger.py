@@ -7,6 +7,10 @@ until the work has ended (bounded, :func:`~harness.ledger.settle.settle`), and j
 scenario: accepted, rejected, completed, dead-lettered, failed, lost, duplicated, unexpected. The account
 goes to report.json ``reliability.load`` and the records to ``ledger/load.jsonl``; a lost webhook fails
 the check ``ledger.no_loss_under_load`` (critical). The floor's own publishes are left out.
+
+When no accepted webhook left any trace, they are ``ignored``, not lost (``ledger.account.with_ignored``):
+the check then carries the one "accepted but ignored" finding, unless the run already has it (from
+``routing.webhook_enqueues_to_queue``), in which case it is skipped with that reason.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.findings import Finding, Severity
+from harness.findings import IGNORED, Finding, Severity, ignored_finding
 from harness.ledger.account import Account, Verdict, account
 from harness.ledger.evidence import EvidenceReader
 from harness.ledger.render import account_line, runs_by_trigger, write_records
@@ -75,6 +79,19 @@ def lost_finding(ledger: LoadLedger, subject: str, rate_rps: float, reproduce: s
         reproduce=reproduce)
 
 
+def ignored_record(report: RunReport, ledger: LoadLedger, subject: str, dialect: str,
+                   reproduce: str) -> tuple[CheckRecord, tuple[Finding, ...]]:
+    """The check when every accepted webhook was ignored: the one finding, or a skip if the run has it already."""
+    acc, line = ledger.account, account_line(ledger.account.to_dict())
+    if any(f.title.startswith(IGNORED) for f in report.findings):
+        return CheckRecord(CHECK, subject, "skipped", ledger.waited_s, f"{IGNORED} (reported already): {line}"), ()
+    observed = (f"{acc.ignored} webhooks were answered 2xx and none left a message, a task run or a dead letter "
+                f"{ledger.waited_s:.0f} s after the load; for example (triggerUuid): "
+                f"{', '.join(acc.examples.get('ignored', []))}")
+    finding = ignored_finding(CHECK, subject, acc.ignored, dialect, observed, reproduce)
+    return CheckRecord(CHECK, subject, "failed", ledger.waited_s, line), (finding,)
+
+
 def add_load_ledger(report: RunReport, session: Session, run_dir: Path, since: float, rate_rps: float,
                     reproduce: str) -> None:
     """The ledger's account to ``report.reliability["load"]``, and its check (with a finding for losses)."""
@@ -84,6 +101,9 @@ def add_load_ledger(report: RunReport, session: Session, run_dir: Path, since: f
         report.add(CheckRecord(CHECK, subject, "skipped", 0.0, "the load generator logged no sends"))
         return
     report.reliability = {**(report.reliability or {}), "load": ledger.entry(rate_rps)}
+    if ledger.account.ignored:
+        report.add(*ignored_record(report, ledger, subject, session.config.contract.webhook.dialect, reproduce))
+        return
     finding = lost_finding(ledger, subject, rate_rps, reproduce)
     report.add(CheckRecord(CHECK, subject, "failed" if finding else "passed", ledger.waited_s,
                            account_line(ledger.account.to_dict())), (finding,) if finding else ())

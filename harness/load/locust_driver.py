@@ -33,7 +33,6 @@ from harness.load.tapd import TapConfig
 
 log = logging.getLogger("harness.load")
 REQUEST_TYPE, REQUEST_NAME = "AMQP", "webhook → queue"
-WEBHOOK_TASK = "ai_agent_background.process_monday_webhook"
 
 
 class WebhookFailed(Exception):
@@ -41,7 +40,7 @@ class WebhookFailed(Exception):
 
 
 def tap_config(options: LoadOptions, contract: Contract, prefix: str, floor_prefix: str, share: float) -> TapConfig:
-    route = next((t for t in contract.tasks if t.name == WEBHOOK_TASK), contract.tasks[0])
+    route = contract.role("webhook") or contract.tasks[0]
     if not options.broker_url:
         raise ValueError("no broker: give --broker-url (or LOCUST_BROKER_URL), or let the locustfile start a target")
     return TapConfig(options.broker_url, contract.exchange, prefix, floor_prefix, route.name, route.routing_key,
@@ -66,7 +65,8 @@ class LoadDriver:
         self.path = urlsplit(url)._replace(scheme="", netloc="").geturl() or "/"
         prefix = new_prefix()
         self._bodies = WebhookBodies(options.webhook_secret or "", contract.webhook.scheme, url, prefix,
-                                     status_change_ratio=options.status_change_ratio)
+                                     status_change_ratio=options.status_change_ratio,
+                                     dialect=options.webhook_dialect or contract.webhook.dialect)
         self.schedule = ArrivalSchedule(RateShape(options.rate, parse_shape(options.shape), share),
                                         int(options.late_ms * 1e6), options.warmup_s)
         self.matcher = Matcher(int(options.deadline_s * 1e9))

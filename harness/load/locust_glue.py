@@ -10,8 +10,9 @@
 - ``test_stopping``: drain (stop sending, wait for answers and messages in flight), before Locust
   stops the users, so nothing in flight is cut short and counted lost.
 - ``quitting``: figures to ``--latency-json`` and the HDR log; ``process_exit_code`` is 3 when p99
-  exceeds the SLO or messages were lost, 4 when the result is inconclusive (the floor itself exceeds
-  the SLO), and Locust's own otherwise (1 when requests failed).
+  exceeds the SLO or messages were lost, 4 when latency was not judged (inconclusive: the floor is itself
+  over the SLO and the target adds no more than the SLO to it), and Locust's own otherwise (1 when
+  requests failed).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import gevent
 import locust.stats
 from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 
-from harness.config import Contract, load_config
+from harness.config import Contract, RunOptions, load_config
 from harness.load.locust_collect import LOCAL, Collector
 from harness.load.locust_driver import LoadDriver
 from harness.load.locust_target import find_target
@@ -97,7 +98,9 @@ def options_of(environment: Any) -> LoadOptions:
 def _on_init(environment: Any, runner: Any, web_ui: Any = None, **_: Any) -> None:
     if environment.parsed_options is None:
         return
-    STATE.contract, STATE.environment = load_config(Path.cwd()).contract, environment
+    ns = environment.parsed_options  # the target named here decides the contract's default dialect
+    run = RunOptions(target=ns.target, webhook_url=ns.webhook_url)
+    STATE.contract, STATE.environment = load_config(Path.cwd(), run=run).contract, environment
     if isinstance(runner, WorkerRunner):
         runner.register_message(DRAIN, _on_drain, concurrent=True)
     if not isinstance(runner, MasterRunner):
@@ -105,6 +108,7 @@ def _on_init(environment: Any, runner: Any, web_ui: Any = None, **_: Any) -> Non
     STATE.initialised = True
     if isinstance(runner, WorkerRunner):
         return
+    ns.webhook_dialect = ns.webhook_dialect or STATE.contract.webhook.dialect  # workers get it with the options
     STATE.served = find_target(environment, options_of(environment))
     if isinstance(runner, MasterRunner):
         runner.register_message(FINAL, _on_final)

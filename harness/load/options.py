@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from harness.config import Contract
+from harness.config import DIALECTS, Contract
 
 WORKERS_ATTR = "harness_workers"  # set by the master at test start, read by each worker
 
@@ -34,6 +34,7 @@ class LoadOptions:
     broker_url: str | None = None
     management_url: str | None = None
     webhook_secret: str | None = None
+    webhook_dialect: str | None = None  # the bodies' dialect; None: the contract's (as resolved for --target)
     target: str = "reference"
     services: str = "auto"
     latency_json: str | None = None
@@ -91,6 +92,9 @@ def add_arguments(parser: Any) -> None:
         help="RabbitMQ management API, to mirror the target's own bindings (else the contract's routes)")
     add("--webhook-secret", env_var="LOCUST_WEBHOOK_SECRET", default=None, include_in_web_ui=False,
         help="the target's WEBHOOK_SECRET (prefer the environment variable)")
+    add("--webhook-dialect", default=None, choices=DIALECTS, include_in_web_ui=False,
+        help="the body shape the webhook reads: monday (native) or document (default: the contract's "
+             "[webhook] dialect, else document for --target reference/seed and monday for any other)")
     add("--target", default="reference", include_in_web_ui=False,
         help="target to start when no webhook is given: reference, seed, a module or a .py file")
     add("--services", default="auto", choices=("auto", "docker", "local", "external"), include_in_web_ui=False,

@@ -7,12 +7,16 @@ reports into the run's folder, and its figures become the report's ``latency`` s
 checks:
 
 - ``latency.webhook_to_queue_p99_under_slo``: p99 from the intended send time within the SLO (skipped,
-  with the reason, when the floor measured in the same run exceeds the SLO itself: the machine cannot
-  judge it then, unless the target's median is over the SLO while the floor's is not). Under
+  "latency not judged", only when the floor measured in the same run is over the SLO itself and the
+  target adds no more than the SLO on top of it: ``summary.slo_judgement``). Under
   ``--quick`` (5 s, a few hundred samples, too few for a stable p99) it is
   ``latency.webhook_to_queue_median_under_slo`` instead, judged the same way on the median;
 - ``latency.webhooks_reach_queue``: every accepted webhook's message reached a queue in time;
 - ``latency.webhooks_accepted_under_load``: every correctly signed webhook got a 2xx under load.
+
+When every accepted webhook left no message at all (none unroutable either), the webhook ignores the
+bodies it was sent (another dialect, most likely): the first two are skipped with that reason, since
+there is no latency to judge, and the ledger (``ledger.no_loss_under_load``) counts them ignored, not lost.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from harness.findings import Finding, Severity
+from harness.findings import IGNORED, Finding, Severity
 from harness.load.ledger import SENDS_FILE, add_load_ledger
 from harness.load.locust_collect import STATUS_PREFIX
 from harness.load.summary import describe_failures, request_failures, slo_judgement
@@ -66,8 +70,9 @@ def locust_base() -> list[str]:
 
 
 def locust_command(plan: LoadPlan, locustfile: Path, webhook_url: str, run_dir: Path, slo_ms: float,
-                   extra: Sequence[str] = ()) -> list[str]:
-    return [*locust_base(), "-f", str(locustfile), *extra, "--headless", "--only-summary",
+                   extra: Sequence[str] = (), dialect: str | None = None) -> list[str]:
+    dialect_option = ["--webhook-dialect", dialect] if dialect else []
+    return [*locust_base(), "-f", str(locustfile), *extra, *dialect_option, "--headless", "--only-summary",
             "--loglevel", "WARNING", "-u", str(plan.users), "-r", str(plan.users), "--rate", f"{plan.rate_rps:g}",
             "--run-time", f"{plan.run_time_s()}s", "--warmup-s", f"{plan.warmup_s:g}",
             "--duration-s", f"{plan.seconds:g}", "--webhook-url", webhook_url,
@@ -124,7 +129,8 @@ def run_locust(session: Session, plan: LoadPlan, locustfile: Path, run_dir: Path
     returns its exit code and output (status lines left out)."""
     url = webhook_url or session.target.webhook_url
     assert url is not None
-    command = locust_command(plan, locustfile, url, run_dir, session.config.contract.slo_p99_ms, extra)
+    command = locust_command(plan, locustfile, url, run_dir, session.config.contract.slo_p99_ms, extra,
+                             session.config.contract.webhook.dialect)
     process = subprocess.Popen([*command, "--status-lines"], env=locust_env(session), cwd=Path.cwd(), text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     output: list[str] = []
@@ -150,6 +156,9 @@ def add_load_phase(report: RunReport, session: Session, run_dir: Path, locustfil
     if session.target.webhook_url is None:
         reason = session.target.webhook_skip_reason or "no webhook"
         report.latency = {**empty_latency(session.config.contract.slo_p99_ms), "skipped": reason}
+        report.add(CheckRecord(CHECKS["p50" if session.config.run.quick else "p99"],
+                               "POST " + session.config.contract.webhook.path, "skipped", 0.0,
+                               f"no load phase: the target has no webhook ({reason})"))
         return
     plan = QUICK if session.config.run.quick else FULL
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -176,8 +185,12 @@ def judge_phase(summary: dict[str, Any], session: Session, plan: LoadPlan,
     subject, share = "POST " + session.config.contract.webhook.path, duration_s / 3
     reproduce = reproduce_line(session, plan)
     statistic = "p50" if session.config.run.quick else "p99"
-    verdict, why = slo_judgement(summary, statistic)
     results: list[tuple[CheckRecord, tuple[Finding, ...]]]
+    if ignored_in(summary):
+        ignored = ignored_reason(summary, session.config.contract.webhook.dialect)
+        results = [_skipped(check, subject, share, ignored) for check in (CHECKS[statistic], REACH_CHECK)]
+        return [*results, _record(ACCEPT_CHECK, subject, share, rejected_finding(summary, subject, reproduce))]
+    verdict, why = slo_judgement(summary, statistic)
     if verdict == "inconclusive":
         results = [(CheckRecord(CHECKS[statistic], subject, "skipped", share, why), ())]
     else:
@@ -185,6 +198,21 @@ def judge_phase(summary: dict[str, Any], session: Session, plan: LoadPlan,
     results.append(_record(REACH_CHECK, subject, share, lost_finding(summary, subject, reproduce)))
     results.append(_record(ACCEPT_CHECK, subject, share, rejected_finding(summary, subject, reproduce)))
     return results
+
+
+def ignored_in(summary: dict[str, Any]) -> bool:
+    """Webhooks were accepted and not one of them left a message (routed or unroutable) within the deadline."""
+    sends, failures = summary["sends"], summary["failures"]
+    return bool(sends["accepted"]) and failures["lost"] == sends["accepted"] and not failures["unroutable"]
+
+
+def ignored_reason(summary: dict[str, Any], dialect: str) -> str:
+    return (f"{IGNORED}: none of the {summary['sends']['accepted']} accepted webhooks (dialect {dialect}) left a "
+            "message on the broker, so there is no webhook-to-queue latency to judge (see ledger.no_loss_under_load)")
+
+
+def _skipped(check: str, subject: str, duration_s: float, why: str) -> tuple[CheckRecord, tuple[Finding, ...]]:
+    return CheckRecord(check, subject, "skipped", duration_s, why), ()
 
 
 def _record(check: str, subject: str, duration_s: float,
@@ -207,9 +235,11 @@ def slo_finding(summary: dict[str, Any], statistic: str, subject: str, reproduce
     observed = ("no webhook produced a message in a queue, so there is no latency figure" if value is None else
                 f"p50 {_ms(figures['p50'])}, p99 {_ms(figures['p99'])}, max {_ms(figures['max'])} "
                 f"(n={figures['count']}); from the actual send p50 {_ms(uncorrected['p50'])}, "
-                f"p99 {_ms(uncorrected['p99'])}; floor p50 {_ms(floor['p50'])}, p99 {_ms(floor['p99'])}")
+                f"p99 {_ms(uncorrected['p99'])}; floor p50 {_ms(floor['p50'])}, p99 {_ms(floor['p99'])}; "
+                f"{slo_judgement(summary, statistic)[1]}")
     title = ("webhook-to-queue latency could not be measured" if value is None else
-             f"webhook-to-queue {statistic} {_ms(value)} exceeds the {slo:g} ms SLO")
+             f"webhook-to-queue {statistic} {_ms(value)} exceeds the {slo:g} ms SLO "
+             f"(floor {statistic} {_ms(floor[statistic])})")
     return Finding(CHECKS[statistic], subject, Severity.HIGH, title,
                    expected=f"{statistic} webhook-to-queue ≤ {slo:g} ms at {summary['rate_rps']:g} webhooks/s "
                             "(contract latency.slo_p99_ms), counted from each send's intended time",

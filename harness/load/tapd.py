@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 import pika
 
 from harness.load.bodies import trigger_of, trigger_pattern
+from harness.probes.bodies import searchable
 from harness.probes.management import Management
 from harness.probes.tap import UNROUTABLE, Binding, Tap, target_bindings
 from harness.redact import mask_url_passwords
@@ -72,15 +73,19 @@ def bindings_for(config: TapConfig, broker: Broker) -> list[Binding]:
 
 
 class StreamTap(Tap):
-    """A Tap that keeps nothing: each message goes to ``on_message(stands_for, body, t_ns)``."""
+    """A Tap that keeps nothing: each message goes to ``on_message(stands_for, body, t_ns)``, its body as
+    JSON text (decompressed and deserialized first when the target compresses or uses another serializer)."""
 
     def __init__(self, broker: Broker, on_message: Callable[[str, bytes, int], None]) -> None:
         super().__init__(broker)
         self.on_message = on_message
 
     def _on_message(self, stands_for: str) -> Callable[..., None]:
-        def handle(_ch: Any, _method: Any, _props: Any, body: bytes) -> None:
-            self.on_message(stands_for, body, time.monotonic_ns())
+        def handle(_ch: Any, _method: Any, props: pika.BasicProperties, body: bytes) -> None:
+            t_ns = time.monotonic_ns()
+            compression = (props.headers or {}).get("compression")
+            self.on_message(stands_for, searchable(body, props.content_type, props.content_encoding, compression),
+                            t_ns)
         return handle
 
 

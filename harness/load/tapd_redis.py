@@ -29,8 +29,8 @@ class RedisStreamTap(RedisTap):
 
     def _deliver(self, stands_for: str, raw: bytes, t_ns: int) -> None:
         try:
-            body = observation_of(stands_for, raw, t_ns).body
-        except (ValueError, TypeError):
+            body = observation_of(stands_for, raw, t_ns).plain  # JSON text, decompressed if need be
+        except (ValueError, TypeError, AttributeError):
             return
         self.on_message(stands_for, body, t_ns)
 

@@ -61,12 +61,14 @@ def decode_message(raw: bytes) -> tuple[dict[str, Any], bytes]:
 
 
 def observation_of(stands_for: str, raw: bytes, t_ns: int) -> Observation:
+    """One popped message as the tap records it (its body still serialized and maybe compressed)."""
     envelope, body = decode_message(raw)
     headers, props = envelope.get("headers") or {}, envelope.get("properties") or {}
     info = props.get("delivery_info") or {}
     return Observation(stands_for, str(info.get("exchange", "")), str(info.get("routing_key", "")),
                        headers.get("task"), headers.get("id") or props.get("correlation_id"),
-                       props.get("priority"), props.get("delivery_mode") == 2, t_ns, body)
+                       props.get("priority"), props.get("delivery_mode") == 2, t_ns, body,
+                       envelope.get("content-type"), envelope.get("content-encoding"), headers.get("compression"))
 
 
 class RedisTap(ObservationLog):
@@ -143,7 +145,7 @@ class RedisTap(ObservationLog):
     def _deliver(self, stands_for: str, raw: bytes, t_ns: int) -> None:
         try:
             observation = observation_of(stands_for, raw, t_ns)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, AttributeError):
             return  # not a kombu message: nothing the target published through its app
         self.record(observation)
 

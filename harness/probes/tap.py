@@ -8,7 +8,6 @@ no queue at all. Neither changes where the target's messages go.
 
 from __future__ import annotations
 
-import json
 import queue
 import secrets
 import threading
@@ -16,12 +15,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 import pika
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 
+from harness.probes.bodies import Decoded, decode_body, searchable
 from harness.probes.management import Management
 from harness.services.base import Broker
 
@@ -60,26 +61,50 @@ class Observation:
     persistent: bool
     t_ns: int
     body: bytes = field(repr=False)
+    content_type: str | None = None
+    content_encoding: str | None = None
+    compression: str | None = None  # the ``compression`` application header (``task_compression``)
+
+    @property
+    def decoded(self) -> Decoded:
+        """The body as Celery's consumer reads it (decoded afresh: the tap keeps only the raw bytes)."""
+        return decode_body(self.body, self.content_type, self.content_encoding, self.compression)
+
+    @cached_property
+    def _read(self) -> tuple[str | None, str]:
+        decoded = self.decoded
+        return trigger_in_args(decoded.args), decoded.reason
 
     @property
     def trigger(self) -> str | None:
-        return trigger_in_body(self.body)
+        return self._read[0]
+
+    @property
+    def why_undecodable(self) -> str:
+        """Why the body could not be decoded; empty when it could."""
+        return self._read[1]
+
+    @property
+    def plain(self) -> bytes:
+        """The body as JSON text, for byte searches (the raw body when it cannot be decoded)."""
+        return searchable(self.body, self.content_type, self.content_encoding, self.compression)
 
 
-def trigger_in_body(body: bytes) -> str | None:
-    """The Monday triggerUuid inside a Celery protocol-2 body, if any."""
-    try:
-        decoded = json.loads(body)
-        args = decoded[0] if isinstance(decoded, list) else decoded.get("args", [])
-    except (ValueError, AttributeError, IndexError, TypeError):
-        return None
-    for arg in args if isinstance(args, list) else []:
+def trigger_in_args(args: list[Any]) -> str | None:
+    """The Monday triggerUuid in a task's positional arguments (the payload, or its ``event``), if any."""
+    for arg in args:
         if isinstance(arg, dict):
             event = arg.get("event")
             found = arg.get("triggerUuid") or (event.get("triggerUuid") if isinstance(event, dict) else None)
             if found:
                 return str(found)
     return None
+
+
+def trigger_in_body(body: bytes, content_type: str | None = None, content_encoding: str | None = None,
+                    compression: str | None = None) -> str | None:
+    """The Monday triggerUuid inside a Celery task body (compressed or not, any kombu serializer), if any."""
+    return trigger_in_args(decode_body(body, content_type, content_encoding, compression).args)
 
 
 def install_catcher(api: Management, vhost: str) -> None:
@@ -145,6 +170,8 @@ class MessageTap(Protocol):
 
     def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool: ...
 
+    def undecodable(self, since_ns: int = 0) -> list[Observation]: ...
+
 
 class ObservationLog:
     """What a tap has seen, by task id, and who listens for more (shared by the AMQP and Redis taps)."""
@@ -158,6 +185,11 @@ class ObservationLog:
     def observations(self, task_id: str | None = None) -> list[Observation]:
         with self._lock:
             return list(self._all if task_id is None else self._by_id.get(task_id, ()))
+
+    def undecodable(self, since_ns: int = 0) -> list[Observation]:
+        """Messages seen since ``since_ns`` (monotonic) whose body could not be decoded: a check that looks
+        for a payload among them cannot tell it is absent (each says why: ``why_undecodable``)."""
+        return [o for o in self.observations() if o.t_ns >= since_ns and o.why_undecodable]
 
     def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool:
         deadline = time.monotonic() + timeout_s
@@ -287,6 +319,7 @@ class Tap(ObservationLog):
             headers = props.headers or {}
             observation = Observation(stands_for, method.exchange, method.routing_key, headers.get("task"),
                                       headers.get("id") or props.correlation_id, props.priority,
-                                      props.delivery_mode == 2, t_ns, body)
+                                      props.delivery_mode == 2, t_ns, body, props.content_type,
+                                      props.content_encoding, headers.get("compression"))
             self.record(observation)
         return handle

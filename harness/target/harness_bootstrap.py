@@ -195,7 +195,20 @@ def describe_task(app, task):
         "acks_late": task.acks_late,
         "reject_on_worker_lost": task.reject_on_worker_lost,
         "has_on_failure": type(task).on_failure is not _base_on_failure(),
+        "params": describe_params(task),
     }
+
+
+def describe_params(task):
+    """The task's call signature (what ``apply_async`` checks): name, kind and whether it has a default;
+    ``None`` when it cannot be read."""
+    import inspect
+    try:
+        signature = inspect.signature(task.run)
+    except (TypeError, ValueError):
+        return None
+    return [{"name": p.name, "kind": p.kind.name, "default": p.default is not p.empty}
+            for p in signature.parameters.values()]
 
 
 def _base_on_failure():
@@ -207,7 +220,8 @@ CONF_KEYS = ("task_acks_late", "task_reject_on_worker_lost", "worker_prefetch_mu
              "task_create_missing_queues", "task_default_queue", "task_default_exchange",
              "task_default_exchange_type", "task_default_routing_key", "task_default_priority",
              "task_queue_max_priority", "broker_transport_options", "result_extended",
-             "task_track_started", "task_serializer", "result_backend", "task_publish_retry")
+             "task_track_started", "task_serializer", "result_backend", "task_publish_retry",
+             "event_exchange")
 
 
 def describe(module, app):

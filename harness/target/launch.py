@@ -19,6 +19,7 @@ from harness.errors import TargetError
 from harness.probes.executions import ExecutionLog
 from harness.services.base import Database, Services, database_error_line
 from harness.target import processes
+from harness.target.calls import call_for
 from harness.target.env import RunSecrets, base_env, target_env, wiring_aliases
 from harness.target.spec import TargetSpec
 
@@ -39,8 +40,11 @@ class RunningTarget:
     published: list[tuple[str, str]] = field(default_factory=list)  # (task id, task name) sent by the harness
     processes: dict[str, Any] = field(default_factory=dict)  # "worker", "webhook": their mirakuru executors
 
-    def publish(self, task: str, *args: Any, **options: Any) -> dict[str, Any]:
-        reply = self.publisher.publish(task, args, None, **options)
+    def publish(self, task: str, payload: Any, **options: Any) -> dict[str, Any]:
+        """Publish ``task`` with ``payload`` placed to fit its signature (:mod:`harness.target.calls`)."""
+        params = (self.description.get("tasks", {}).get(task) or {}).get("params")
+        args, kwargs = call_for(task, params, payload)
+        reply = self.publisher.publish(task, args, kwargs, **options)
         if "id" in reply:
             self.published.append((str(reply["id"]), task))
         return reply

@@ -35,7 +35,7 @@ class TargetSpec:
 def resolve(run: RunOptions, target: TargetSettings, project_dir: Path) -> TargetSpec:
     """Turn the run options and the project's ``[target]`` into a :class:`TargetSpec`, rejecting what
     cannot be a target."""
-    python = _python(target.python)
+    python = _python(target.python, project_dir)
     module, path = _module_and_path(run.target, project_dir)
     celery_app = _app_ref(target.celery_app, "--celery-app") if target.celery_app else f"{module}:celery_app"
     webhook_app = _app_ref(target.webhook_app, "--webhook-app") if target.webhook_app else None
@@ -68,10 +68,11 @@ def _app_ref(ref: str, option: str) -> str:
     return ref
 
 
-def _python(path: str | None) -> str:
+def _python(path: str | None, project_dir: Path) -> str:
+    """The target's interpreter: a name on PATH, or a path (relative to the project directory)."""
     if path is None:
         return sys.executable
-    found = shutil.which(path) if "/" not in path else (path if Path(path).is_file() else None)
+    found = shutil.which(path) if "/" not in path else (str(file) if (file := project_dir / path).is_file() else None)
     if found is None:
         raise TargetError(f"--target-python {path} is not an executable interpreter")
     return found

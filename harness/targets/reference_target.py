@@ -14,6 +14,8 @@ Differences from the document, each one a finding the harness reports against ``
   does not make it exit;
 - the webhook checks content type and body size before reading, verifies the signature over the raw
   bytes, answers 400 to bad JSON, and does not enqueue a delivery twice (idempotent on triggerUuid);
+  it reads both body dialects, Monday's own (``type``/``triggerUuid`` inside ``event``) and the document's
+  (beside it), though the harness sends it the document's by default, as to ``seed``;
   a delivery it could not enqueue gets a 503 and is forgotten, so Monday's retry enqueues it;
 - it publishes from one thread per pooled broker connection, 32 of them, so slow confirms do not queue
   webhooks; a message's argsrepr names its triggerUuid instead of copying the board into headers;
@@ -287,11 +289,18 @@ def _publish(task, payload, trigger):
                      argsrepr=f"(<Monday webhook {trigger}>,)", kwargsrepr="{}")
 
 
+def _became_todo(event):
+    """A move to "À faire", in either dialect: the document's ``newColumnValues``, or Monday's own
+    ``update_column_value`` of a status (``color``) column, whose ``value`` holds the new label."""
+    document = ((event.get("newColumnValues") or {}).get("status") or {}).get("text")
+    value = event.get("value") if event.get("columnType") == "color" else None
+    native = ((value.get("label") or {}).get("text")) if isinstance(value, dict) else None
+    return "À faire" in (document, native)
+
+
 def _enqueue(payload, trigger):
-    event = payload.get("event") or {}
     _publish(process_monday_webhook, payload, trigger)
-    status = ((event.get("newColumnValues") or {}).get("status") or {}).get("text")
-    if status == "À faire":
+    if _became_todo(payload.get("event") or {}):
         _publish(execute_workflow, payload, trigger)
 
 

@@ -11,7 +11,9 @@ import json
 from importlib import resources
 from typing import Any
 
-__all__ = ["corpus_names", "load_corpus", "load_sample"]
+from payloads.dialects import dialect_of
+
+__all__ = ["corpus_names", "load_corpus", "load_sample", "samples_in"]
 
 
 def _files() -> list[Any]:
@@ -34,3 +36,8 @@ def load_sample(name: str) -> dict[str, Any]:
 def load_corpus() -> dict[str, dict[str, Any]]:
     """Every sample body, by name; each call returns fresh dicts."""
     return {name: load_sample(name) for name in corpus_names()}
+
+
+def samples_in(dialect: str) -> dict[str, dict[str, Any]]:
+    """The deliveries written in ``dialect`` (``monday`` or ``document``), by name; challenges are in neither."""
+    return {name: body for name, body in load_corpus().items() if dialect_of(body) == dialect}

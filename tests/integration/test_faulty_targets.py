@@ -24,7 +24,7 @@ CASES = [
      {"retries.declared_policy_matches_contract", "retries.failing_task_runs_max_retries_plus_one"}, set()),
     ("dlq_in_body", True, {"dead_letters.dead_letters_after_max_retries",
                            "dead_letters.failure_handling_outside_task_body"}, set()),
-    ("dlq_consumed", True, {"dead_letters.dead_letters_after_max_retries"},
+    ("dlq_consumed", True, {"dead_letters.dead_letters_after_max_retries", "dead_letters.dlq_has_no_consumer"},
      {"topology.no_queue_without_consumers"}),
     ("crash_loop", False, {"dead_letters.crash_loop_is_bounded"}, set()),
     ("successes_not_stored", True, {"results.every_execution_has_a_row"}, {"results.no_enqueued_task_is_lost"}),
@@ -52,7 +52,7 @@ LOCAL_CASES = [
 ON_REDIS = {"priority.backlog_consumed_highest_first", "routing.publish_is_loss_safe"}
 REDIS_CASES = [
     ("short_visibility", True, {"retries.countdown_within_visibility_timeout"}, ON_REDIS),
-    ("dlq_consumed", True, {"dead_letters.dead_letters_after_max_retries"},
+    ("dlq_consumed", True, {"dead_letters.dead_letters_after_max_retries", "dead_letters.dlq_has_no_consumer"},
      ON_REDIS | {"topology.no_queue_without_consumers"}),
 ]
 
@@ -87,6 +87,16 @@ def assert_caught_only(harness, name: str, quick: bool, must: set[str], may: set
     assert found <= must | may, f"unrelated checks also failed: {found - must - may}"
     for finding in run.findings():
         assert finding["expected"] and finding["observed"] and finding["reproduce"]
+
+
+def test_task_events_are_named_not_judged_as_task_messages(harness) -> None:
+    """The counterpart of transient_messages: Celery's event messages (celeryev, transient by design) are
+    not task messages; the persistence check passes and names them."""
+    run = harness("run", "--target", str(TARGETS / "task_events_target.py"), "--services", "external", "--no-load",
+                  "--", "-k", "routing or messages_are_persistent")
+    assert run.code == 0, run.stdout[-3000:]
+    [check] = [c for c in run.report["checks"] if c["id"] == "topology.messages_are_persistent"]
+    assert check["status"] == "passed" and "event messages on celeryev" in check["reason"], check
 
 
 @pytest.mark.parametrize("services,status", [("local", "passed"), ("external", "skipped")])

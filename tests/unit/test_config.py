@@ -63,3 +63,25 @@ def test_services_from_env_reads_only_harness_variables() -> None:
     env = {"HARNESS_BROKER_URL": "amqp://u:p@h:1/", "CELERY_BROKER_URL": "amqp://ignored", "HARNESS_DATABASE_URL": ""}
     settings = services_from_env(env, "external")
     assert settings.broker_url == "amqp://u:p@h:1/" and settings.database_url is None
+
+
+@pytest.mark.parametrize(
+    "run,dialect",
+    [
+        (RunOptions(target="reference"), "document"),
+        (RunOptions(target="seed"), "document"),
+        (RunOptions(target="tests/targets/native_only_target.py"), "monday"),
+        (RunOptions(target="reference", webhook_url="http://127.0.0.1:8000/webhook/monday"), "monday"),
+    ],
+)
+def test_the_bundled_targets_get_the_documents_dialect_and_any_other_monday_s(
+        tmp_path: Path, run: RunOptions, dialect: str) -> None:
+    assert load_config(tmp_path, run=run).contract.webhook.dialect == dialect
+
+
+def test_the_contract_names_the_dialect_over_the_default(tmp_path: Path) -> None:
+    (tmp_path / "harness.toml").write_text('[webhook]\ndialect = "monday"\n')
+    assert load_config(tmp_path, run=RunOptions(target="seed")).contract.webhook.dialect == "monday"
+    (tmp_path / "harness.toml").write_text('[webhook]\ndialect = "native"\n')
+    with pytest.raises(ConfigError, match=r"\[webhook\] dialect must be one of monday, document, not 'native'"):
+        load_config(tmp_path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from harness.faults.recovery import accepting_since, accepts_again_s, drain_s, recovery
-from harness.ledger.account import account, judge, settled
+from harness.ledger.account import account, judge, settled, with_ignored
 from harness.ledger.evidence import find_trigger
 from harness.ledger.records import WORKER_LOST, Arrival, Attempt, Delivery, Evidence, Run
 from harness.ledger.render import account_line, reliability_lines
@@ -67,6 +67,25 @@ def test_the_account_counts_and_gives_examples() -> None:
     assert found["unexpected"] == 1 and found["examples"]["lost"] == ["trigger-2"]
     assert "LOST 1" in account_line(found)
     assert not settled(verdicts)
+
+
+def test_deliveries_that_all_left_no_trace_are_ignored_not_lost() -> None:
+    deliveries = [delivery(1, 200), delivery(2, 200), delivery(3, 500)]
+    verdicts = with_ignored([judge(d, Evidence()) for d in deliveries])
+    assert [v.outcome for v in verdicts] == ["ignored", "ignored", "rejected"]
+    found = account(verdicts, []).to_dict()
+    assert (found["ignored"], found["lost"]) == (2, 0) and found["examples"]["ignored"] == ["trigger-1", "trigger-2"]
+    assert "LOST 0, ignored 2" in account_line(found)
+
+
+def test_one_delivery_seen_keeps_the_others_lost() -> None:
+    evidence = Evidence()
+    seen(evidence, 1, "a", "SUCCESS")
+    verdicts = with_ignored([judge(d, evidence) for d in (delivery(1, 200), delivery(2, 200))])
+    assert [v.outcome for v in verdicts] == ["completed", "lost"]
+    unroutable = Evidence()
+    seen(unroutable, 1, "a", None, queue="<unroutable>", runs=0)  # published, yet gone: lost, not ignored
+    assert with_ignored([judge(delivery(1, 200), unroutable)])[0].outcome == "lost"
 
 
 def test_unroutable_messages_do_not_count_as_reaching_a_queue() -> None:

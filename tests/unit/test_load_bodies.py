@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from harness.load.bodies import WebhookBodies, new_prefix, trigger_of, trigger_pattern
+from payloads.factory import trigger_uuid_of
 from payloads.signers import verify_hex_hmac, verify_jwt
 
 SECRET = "a-webhook-secret-long-enough-for-hs256"
@@ -17,10 +18,10 @@ def test_each_send_has_its_own_trigger_and_a_valid_signature() -> None:
     for seq in range(20):
         body, headers = bodies.make(seq)
         payload = json.loads(body)
-        assert payload["triggerUuid"] == trigger_of(prefix, seq)
+        assert trigger_uuid_of(payload) == trigger_of(prefix, seq)
         assert verify_hex_hmac(body, headers["X-Monday-Signature"], "s3cret-value")
         assert headers["Content-Type"] == "application/json"
-        seen.add(payload["triggerUuid"])
+        seen.add(trigger_uuid_of(payload))
     assert len(seen) == 20
 
 
@@ -31,7 +32,7 @@ def test_jwt_scheme_signs_for_the_webhook_url() -> None:
 
 
 def test_status_change_share_is_exact() -> None:
-    bodies = WebhookBodies("s", "none", "u", new_prefix(), pool=100, status_change_ratio=0.3)
+    bodies = WebhookBodies("s", "none", "u", new_prefix(), pool=100, status_change_ratio=0.3, dialect="document")
     changes = sum("newColumnValues" in json.loads(bodies.make(i)[0])["event"] for i in range(100))
     assert changes == 30
 

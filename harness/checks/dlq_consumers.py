@@ -1,0 +1,84 @@
+"""Nobody consumes the dead-letter queue, whether or not a dead letter arrived during the run.
+
+A consumer on the DLQ (often the worker itself, started with the DLQ among its ``--queues``) runs each
+dead letter's task again and acknowledges it, so the record a person should read and replay vanishes.
+The worker's own queues come from the arguments it was started with; on RabbitMQ the broker's list of
+the queue's consumers names anyone else (the harness's own tap connections, ``harness-tap-*``, left out).
+Redis cannot say who waits on a list, so there only the worker's queues are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from harness.checks.reproduce import harness_line
+from harness.findings import DeadLettersConsumed, Finding, Severity
+from harness.probes.amqp import queue_counts
+from harness.probes.tap import CONNECTION_PREFIX
+from harness.session import Session
+
+CHECK = "dead_letters.dlq_has_no_consumer"
+QUEUE_OPTIONS = ("--queues", "-Q")
+
+
+def worker_queues(args: Sequence[str], default: Iterable[str]) -> set[str]:
+    """The queues a ``celery worker`` started with ``args`` consumes: ``--queues=a,b``, ``--queues a,b``,
+    ``-Q a,b`` or ``-Qa,b``; ``default`` when none is named (the harness then gives the contract's work queues)."""
+    named: set[str] = set()
+    for i, arg in enumerate(args):
+        value = _queues_value(arg, args[i + 1] if i + 1 < len(args) else "")
+        named |= {q.strip() for q in (value or "").split(",") if q.strip()}
+    return named or set(default)
+
+
+def _queues_value(arg: str, following: str) -> str | None:
+    if arg in QUEUE_OPTIONS:
+        return following
+    if arg.startswith("--queues="):
+        return arg.partition("=")[2]
+    if arg.startswith("-Q"):
+        return arg[2:].lstrip("=")
+    return None
+
+
+def worker_layout(session: Session) -> list[list[str]]:
+    """Each of the target's workers' arguments, as the run started them (the project's ``workers``, or the
+    target module's ``worker_args``)."""
+    description = session.target.description
+    return [list(args) for args in description.get("workers") or [description.get("worker_args") or []]]
+
+
+def broker_consumers(session: Session, queue: str) -> list[str]:
+    """Who consumes ``queue`` on RabbitMQ (connection and consumer tag), the harness's tap left out; consumers
+    the broker counts live but the management API does not list yet are counted too."""
+    details = (session.api.queue(session.vhost, queue) or {}).get("consumer_details") or []
+    names = [str((c.get("channel_details") or {}).get("connection_name") or "a connection") for c in details]
+    found = [f"{name} (consumer tag {c.get('consumer_tag')!r})"
+             for name, c in zip(names, details, strict=True) if not name.startswith(CONNECTION_PREFIX)]
+    live = queue_counts(session.services.broker, [queue]).get(queue)
+    unlisted = (live.consumers if live else 0) - len(details)
+    return found + ([f"{unlisted} consumer(s) not yet listed by the management API"] if unlisted > 0 else [])
+
+
+def dlq_has_no_consumer(session: Session) -> None:
+    """No consumer on the contract's DLQ: neither the target's worker nor anything else the broker lists."""
+    dlq = session.config.contract.dlq_queue
+    layouts = [sorted(worker_queues(args, session.config.contract.work_queues)) for args in worker_layout(session)]
+    consuming = [(index, queues) for index, queues in enumerate(layouts, 1) if dlq in queues]
+    others = [] if session.broker_kind == "redis" else broker_consumers(session, dlq)
+    if consuming or others:
+        raise DeadLettersConsumed(_finding(session, dlq, consuming, others))
+
+
+def _finding(session: Session, dlq: str, consuming: list[tuple[int, list[str]]], others: list[str]) -> Finding:
+    said = [f"the target's worker {index} consumes it (--queues={','.join(queues)})" for index, queues in consuming]
+    said += [f"the broker lists {len(others)} consumer(s): {'; '.join(others)}"] if others else []
+    redis = session.broker_kind == "redis"
+    said += ["Redis cannot say who else waits on the list"] if redis else []
+    where = "look for the DLQ in the worker's --queues" if redis else f"rabbitmqctl list_consumers -p {session.vhost}"
+    return Finding(
+        CHECK, dlq, Severity.HIGH, f"something consumes the dead-letter queue {dlq}",
+        f"no consumer on {dlq!r}: dead letters wait there for a person to read and replay them",
+        f"{'; '.join(said)}. Every dead letter is then executed again and acknowledged: it vanishes instead of "
+        "waiting, whether or not one arrived during this run",
+        harness_line(session.spec.name, CHECK, session.broker_kind) + f"; {where}")

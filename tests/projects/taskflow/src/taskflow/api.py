@@ -1,0 +1,115 @@
+"""The Monday webhook: verify Monday's JWT, store the event once, hand it to the worker."""
+
+import json
+import logging
+from contextlib import asynccontextmanager
+
+import jwt
+import psycopg2
+import psycopg2.pool
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from taskflow import logs
+from taskflow.config import settings
+from taskflow.jobs import handle_monday_event
+
+log = logging.getLogger("taskflow.api")
+_pool: psycopg2.pool.ThreadedConnectionPool | None = None
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    global _pool
+    logs.configure("api")
+    _pool = psycopg2.pool.ThreadedConnectionPool(1, 16, settings().database_url)
+    yield
+    _pool.closeall()
+
+
+app = FastAPI(title="taskflow", lifespan=lifespan)
+
+
+def _reply(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def _from_monday(request: Request) -> bool:
+    if not settings().verify_signatures:
+        return True
+    token = request.headers.get("authorization", "")
+    try:
+        jwt.decode(token, settings().monday_signing_secret, algorithms=["HS256"], audience=str(request.url),
+                   options={"require": ["exp", "iat", "aud"]})
+    except jwt.PyJWTError:
+        return False
+    return True
+
+
+def _remember(event: dict) -> bool:
+    """Store the event; False when this trigger was stored before (Monday retries deliveries)."""
+    conn = _pool.getconn()
+    try:
+        with conn, conn.cursor() as cursor:
+            cursor.execute("INSERT INTO monday_events (trigger_uuid, event_type, board_id, item_id) "
+                           "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                           (str(event["triggerUuid"]), str(event.get("type")), event.get("boardId"),
+                            event.get("pulseId")))
+            return cursor.rowcount == 1
+    finally:
+        _pool.putconn(conn)
+
+
+def _forget(trigger: str) -> None:
+    conn = _pool.getconn()
+    try:
+        with conn, conn.cursor() as cursor:
+            cursor.execute("DELETE FROM monday_events WHERE trigger_uuid = %s", (trigger,))
+    finally:
+        _pool.putconn(conn)
+
+
+def _enqueue(event: dict) -> None:
+    handle_monday_event.apply_async((event,), task_id=f"monday-{event['triggerUuid']}")
+
+
+async def _body(request: Request) -> bytes | None:
+    size = request.headers.get("content-length")
+    if size is not None and (not size.isdigit() or int(size) > settings().max_body_bytes):
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > settings().max_body_bytes:
+            return None
+    return body
+
+
+@app.post("/webhook/monday")
+async def monday_webhook(request: Request):
+    if request.headers.get("content-type", "").partition(";")[0].strip() != "application/json":
+        return _reply(415, "expected application/json")
+    body = await _body(request)
+    if body is None:
+        return _reply(413, "body too large")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return _reply(400, "invalid JSON")
+    if isinstance(payload, dict) and "challenge" in payload:
+        return {"challenge": payload["challenge"]}
+    if not _from_monday(request):
+        return _reply(401, "not signed by Monday")
+    event = payload.get("event") if isinstance(payload, dict) else None
+    if not isinstance(event, dict) or "type" not in event or "triggerUuid" not in event:
+        return _reply(422, "not a Monday event")
+    if not await run_in_threadpool(_remember, event):
+        return {"status": "already received"}
+    try:
+        await run_in_threadpool(_enqueue, event)
+    except Exception:
+        log.exception("could not enqueue %s", event["triggerUuid"])
+        await run_in_threadpool(_forget, str(event["triggerUuid"]))
+        return _reply(503, "try again later")
+    return {"status": "queued"}
