@@ -21,6 +21,7 @@ from harness.pytest_plugin import PresetSession
 from harness.report import CheckRecord, RunReport, write_run
 from harness.services.base import Services
 from harness.session import Session, new_run_id, open_session
+from harness.target.spec import TargetSpec
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
 SCENARIOS = Path(scenarios.__file__).resolve().parent
@@ -46,11 +47,11 @@ def run_gate(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str
 def gate_run(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str, str], run_id: str,
              run_dir: Path, provided: Services | None = None, latest: bool = True) -> tuple[int, RunReport]:
     """One gate: a session, the suites, the load phase, the report files; (pytest's code, the report)."""
-    report = RunReport(config.run.target, config.contract.fail_at, config.contract.slo_p99_ms, run_id)
     with make_progress(inherited_env) as progress:
         progress.phase("services", f"run {run_id}: starting {config.services.backend} services, "
-                                   f"then target {config.run.target} on {config.run.broker}")
+                                   f"then target {given_target(config)} on {config.run.broker}")
         with open_session(config, Path.cwd(), inherited_env, run_id, run_dir / "logs", provided) as session:
+            report = new_report(config, session.spec, run_id)
             progress.redact = session.redactor
             report.services, report.target_runtime = session.describe()
             progress.line(f"services {session.services.backend}, broker {session.broker_kind}, "
@@ -64,6 +65,16 @@ def gate_run(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str
             write_run(report, run_dir, session.redactor, latest)
         summarize(report, progress)
     return code, report
+
+
+def given_target(config: HarnessConfig) -> str:
+    """The target as the user gave it, before it is resolved: the Celery app reference when there is one."""
+    return config.run.celery_app or config.run.target
+
+
+def new_report(config: HarnessConfig, spec: TargetSpec, run_id: str) -> RunReport:
+    """The run's report, named after the resolved target (``--celery-app mod:attr``, a module, a file)."""
+    return RunReport(spec.name, config.contract.fail_at, config.contract.slo_p99_ms, run_id)
 
 
 def run_checks(config: HarnessConfig, extra: list[str], session: Session, report: RunReport,
@@ -107,7 +118,7 @@ def sampling(session: Session, progress: Progress) -> Iterator[Sampler | None]:
 def summarize(report: RunReport, progress: Progress) -> None:
     counts = ", ".join(f"{n} {s}" for s in ("passed", "failed", "error", "skipped")
                        if (n := sum(c.status == s for c in report.checks)))
-    progress.phase("verdict", f"{report.verdict}: {len(report.checks)} checks ({counts}), "
+    progress.phase("verdict", f"{report.headline}: {len(report.checks)} checks ({counts}), "
                               f"{len(report.findings)} findings")
     for finding in sorted(report.findings, key=lambda f: -f.severity):
         progress.line(f"    [{finding.severity}] {finding.subject}: {finding.title}")
@@ -120,5 +131,5 @@ def exit_code(pytest_code: int, report: RunReport, run_dir: Path) -> int:
         raise HarnessError(f"the scenario suites could not run (pytest exit code {pytest_code})")
     if not report.checks:
         raise HarnessError("no check ran")
-    print(f"harness: verdict {report.verdict}; report {run_dir / 'report.json'}", file=sys.stderr)
+    print(f"harness: verdict {report.headline}; report {run_dir / 'report.json'}", file=sys.stderr)
     return EXIT_PASS if report.verdict == "pass" else EXIT_FAIL

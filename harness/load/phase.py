@@ -86,7 +86,7 @@ def locust_env(session: Session) -> dict[str, str]:
     """The generator's environment: the basics, plus the broker and secret (never on the command line)."""
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "VIRTUAL_ENV", "PYTHONPATH")
     env = {k: v for k, v in os.environ.items() if k in keep}
-    env.update(LOCUST_BROKER_URL=session.services.broker_url, LOCUST_WEBHOOK_SECRET=session.secrets.webhook_secret)
+    env.update(LOCUST_BROKER_URL=session.services.broker_url, LOCUST_WEBHOOK_SECRET=session.delivery_secret)
     if session.broker_kind == "rabbitmq":
         env.update(LOCUST_MANAGEMENT_URL=session.services.broker.management_url)
     return env

@@ -18,7 +18,7 @@ from harness.load.cpu import cpu_notes
 from harness.load.histograms import CORRECTED, FLOOR, HTTP_PREFIX, UNCORRECTED, LatencyBook, log_buckets, percentiles
 
 EXIT_LATENCY_GATE = 3  # distinct from Locust's 1 (requests failed) and 2 (unhandled error)
-EXIT_INCONCLUSIVE = 4  # p99 over the SLO, but the floor's too: this machine cannot judge it
+EXIT_INCONCLUSIVE = 4  # over the SLO, but the floor is too and explains the excess: not judged
 
 
 @dataclass(frozen=True)
@@ -114,25 +114,36 @@ def slo_judgement(summary: dict[str, Any], statistic: str = "p99") -> tuple[str,
     """(pass | fail | inconclusive | none, reason) for ``statistic`` (p99, or p50) against the SLO.
 
     The floor is the best this machine does right now (the harness publishing straight to the exchange).
-    When the floor's own figure exceeds the SLO, the target's figure over the SLO proves nothing about the
-    target: the result is inconclusive, unless even the target's median exceeds the SLO while the floor's
-    median does not.
+    A figure over the SLO is inconclusive only when the floor explains it: the floor's own figure is over
+    the SLO and the target adds no more than the SLO on top of it. A target that adds more than the whole
+    SLO to the floor fails, with both figures; so does one over the SLO beside a floor within it (or no
+    floor), and a p99 whose median is over the SLO while the floor's median is within it.
     """
-    figures, floor, slo = summary["webhook_to_queue_us"], summary["floor_publish_to_queue_us"], summary["slo_p99_ms"]
-    value, slo_us = figures[statistic], slo * 1000
+    value, base = summary["webhook_to_queue_us"][statistic], summary["floor_publish_to_queue_us"][statistic]
+    slo = summary["slo_p99_ms"]
     if value is None:
         return "none", "no webhook produced a message in a queue: there is no latency figure"
-    if value <= slo_us:
+    if value <= slo * 1000:
         return "pass", ""
     over = f"{statistic} {value / 1000:.3f} ms exceeds the SLO of {slo:g} ms"
-    if floor[statistic] is None or floor[statistic] <= slo_us:
-        return "fail", over
+    if base is None or base <= slo * 1000:
+        return "fail", over + ("" if base is None else f" while the floor's {statistic} is {base / 1000:.3f} ms")
+    if value - base > slo * 1000:
+        return "fail", (f"{over}: it adds {(value - base) / 1000:.3f} ms on top of the floor's {statistic} "
+                        f"({base / 1000:.3f} ms), more than the whole SLO")
     if statistic != "p50" and slo_judgement(summary, "p50")[0] == "fail":
-        return "fail", f"{over}, and so does the median ({figures['p50'] / 1000:.3f} ms) while the floor's is within it"
+        return "fail", f"{over}, and so does the median ({summary['webhook_to_queue_us']['p50'] / 1000:.3f} ms)"
+    return "inconclusive", explained(summary, statistic)
+
+
+def explained(summary: dict[str, Any], statistic: str) -> str:
+    """Why an excess is the machine's: one line, read after "latency not judged: "."""
+    value, base = summary["webhook_to_queue_us"][statistic], summary["floor_publish_to_queue_us"][statistic]
     cpu = summary.get("cpu")
-    busy = f" (its cores were {cpu['machine_busy_pct']:g}% busy)" if cpu else ""
-    return "inconclusive", (f"{over}, but so does the floor's own {statistic} ({floor[statistic] / 1000:.3f} ms): "
-                            f"this machine cannot judge it right now{busy}")
+    busy = f" (its {cpu['cores']} cores were {cpu['machine_busy_pct']:g}% busy)" if cpu else ""
+    return (f"floor {statistic} {base / 1000:.3f} ms is itself over the {summary['slo_p99_ms']:g} ms SLO and "
+            f"explains the target's {value / 1000:.3f} ms ({(value - base) / 1000:+.3f} ms): this machine "
+            f"cannot judge it{busy}")
 
 
 def judge(summary: dict[str, Any]) -> Verdict:
@@ -176,5 +187,10 @@ def one_line(summary: dict[str, Any]) -> str:
     floor = f"floor p50 {f['p50'] / 1000:.3f} p99 {f['p99'] / 1000:.3f} ms" if f["p50"] is not None else "no floor"
     text = (f"webhook-to-queue n={c['count']} p50 {c['p50'] / 1000:.3f} ms p99 {c['p99'] / 1000:.3f} ms "
             f"(SLO {summary['slo_p99_ms']:g} ms); {floor}; ratio p50 {r['p50']}x p99 {r['p99']}x; "
-            f"verdict {summary['verdict']}")
+            f"verdict {verdict_word(summary['verdict'])}")
     return text + (f": {'; '.join(summary['reasons'])}" if summary["reasons"] else "")
+
+
+def verdict_word(verdict: str) -> str:
+    """The load verdict as said to people: an inconclusive result is latency not judged."""
+    return "inconclusive (latency not judged)" if verdict == "inconclusive" else verdict

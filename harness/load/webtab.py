@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 TAB_KEY = "webhook-queue-hdr"
+NOT_JUDGED = "latency not judged"  # as harness.report.judged says it (not imported: it pulls in plotly)
 MAX_HTTP_ROWS = 4  # keeps the rows at nine or fewer, so "1." to "9." sort in order
 TAB_TITLE = "Webhook → queue (HDR)"
 COLUMNS = [("name", "Measure"), ("count", "# samples"), ("p50", "p50 (ms)"), ("p90", "p90 (ms)"),
@@ -41,8 +42,8 @@ def _slo_note(summary: dict[str, Any]) -> str:
     p99, slo = summary["webhook_to_queue_us"]["p99"], summary["slo_p99_ms"]
     if p99 is None:
         return f"SLO p99 ≤ {slo:g} ms: no figure yet"
-    ratio = summary["floor_ratio"]["p99"]
-    floor = f"; {ratio}× the floor's p99" if ratio is not None else ""
+    ratio, base = summary["floor_ratio"]["p99"], summary["floor_publish_to_queue_us"]["p99"]
+    floor = f"; {ratio}× the floor's p99 ({(p99 - base) / 1000:+.3f} ms)" if ratio is not None else ""
     return f"SLO p99 ≤ {slo:g} ms: p99 is {p99 / 1000 / slo:.2f}× the SLO{floor}"
 
 
@@ -61,10 +62,21 @@ def _cpu_note(cpu: dict[str, Any] | None) -> str:
             f"{cpu['generator_pct']:g}% and its tap {cpu['tap_pct']:g}% of a core")
 
 
+def verdict_note(summary: dict[str, Any]) -> str:
+    """PASS, FAIL: why, or ``X (latency not judged: why)`` when there is no figure or the floor explains it."""
+    reasons: list[str] = summary["reasons"]
+    notes: list[str] = summary.get("notes", [])
+    word = str(summary["verdict"]).upper()
+    if summary["verdict"] == "inconclusive" or summary["webhook_to_queue_us"]["p99"] is None:
+        why = reasons[0] if reasons else "no latency figure yet"
+        return "; ".join([f"{word} ({NOT_JUDGED}: {why})", *reasons[1:], *notes])
+    said = reasons + notes
+    return word + (": " + "; ".join(said) if said else "")
+
+
 def rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The tab's rows, numbered: the UI sorts rows by their first column."""
-    said = summary["reasons"] + summary.get("notes", [])
-    verdict = summary["verdict"].upper() + (": " + "; ".join(said) if said else "")
+    verdict = verdict_note(summary)
     blank = dict.fromkeys(("p50", "p90", "p99", "p999", "max"), "")
     table = [
         {"name": "Verdict", "count": summary["sends"]["started"], "note": verdict, **blank},

@@ -1,4 +1,5 @@
-"""Webhook-to-queue latency charts: CDF, histogram and latency over time, against the SLO and floor."""
+"""Webhook-to-queue latency charts: CDF, percentile spectrum (``charts_spectrum``), histogram and latency over
+time, against the SLO and floor."""
 
 from __future__ import annotations
 
@@ -153,4 +154,6 @@ def series_chart(latency: dict[str, Any], origin: float | None) -> Chart:
 
 
 def latency_charts(latency: dict[str, Any], origin: float | None) -> list[Chart]:
-    return [cdf_chart(latency), histogram_chart(latency), series_chart(latency, origin)]
+    from harness.report.charts_spectrum import spectrum_chart  # it builds on this module's buckets
+
+    return [cdf_chart(latency), spectrum_chart(latency), histogram_chart(latency), series_chart(latency, origin)]

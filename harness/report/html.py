@@ -21,6 +21,7 @@ from harness.redact import redact_tree
 from harness.report.charts import Chart, time_origin
 from harness.report.charts_broker import broker_charts, fault_charts
 from harness.report.charts_latency import latency_charts
+from harness.report.judged import NOT_JUDGED, judgement_of
 from harness.report.model import RunReport
 
 PLOTLY_SLOT = "<!--harness:plotly.js-->"
@@ -117,7 +118,9 @@ def page_context(data: dict[str, Any]) -> dict[str, Any]:
     findings = sorted(data.get("findings") or [], key=lambda f: _rank(f.get("severity")))
     charts = {section: [(c, Markup(c.html())) for c in group] for section, group in all_charts(data).items()}
     reliability = data.get("reliability") or {}
+    judged, note = judgement_of(data)
     return {"data": data, "verdict": data.get("verdict", "fail"), "fail_at": fail_at,
+            "latency_judged": judged, "latency_note": note, "not_judged": NOT_JUDGED,
             "findings": [finding_view(f, fail_at, len(findings) <= OPEN_FINDINGS) for f in findings],
             "severity_counts": Counter(str(f.get("severity")) for f in findings),
             "status_counts": Counter(str(c.get("status")) for c in data.get("checks") or []),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness.findings import Finding
+from harness.report.judged import NOT_JUDGED, SLO_CHECKS
 from harness.report.model import CheckRecord, RunReport
 
 
@@ -18,10 +19,22 @@ def _case(record: CheckRecord, findings: list[Finding]) -> ET.Element:
         failure.text = "\n\n".join(
             f"expected: {f.expected}\nobserved: {f.observed}\nreproduce: {f.reproduce}" for f in findings)
     elif record.status == "skipped":
-        ET.SubElement(case, "skipped", message=record.reason or "skipped")
+        reason = record.reason or "skipped"
+        ET.SubElement(case, "skipped", message=f"{NOT_JUDGED}: {reason}" if record.id in SLO_CHECKS else reason)
     elif record.status == "error":
         ET.SubElement(case, "error", message=record.reason or "error")
     return case
+
+
+def _properties(report: RunReport) -> ET.Element:
+    """The verdict as the terminal says it, and whether latency was judged (and why not)."""
+    judged, note = report.latency_judgement()
+    properties = ET.Element("properties")
+    for name, value in (("verdict", report.headline), ("latency_judged", str(judged).lower()),
+                        ("latency_note", note)):
+        if value:
+            ET.SubElement(properties, "property", name=name, value=value)
+    return properties
 
 
 def write_junit(report: RunReport, path: Path, redact: Callable[[str], str]) -> Path:
@@ -29,6 +42,7 @@ def write_junit(report: RunReport, path: Path, redact: Callable[[str], str]) -> 
                        failures=str(sum(c.status == "failed" for c in report.checks)),
                        errors=str(sum(c.status == "error" for c in report.checks)),
                        skipped=str(sum(c.status == "skipped" for c in report.checks)))
+    suite.append(_properties(report))
     for record in report.checks:
         mine = [f for f in report.findings if f.check == record.id and f.subject == record.subject]
         mine = mine or [f for f in report.findings if f.check == record.id and record.status == "failed"]

@@ -3,6 +3,8 @@
 Sections filled by phases other than the checks, and the shapes the report writers expect. Every
 section may be absent (``None`` or empty); the HTML report then says which phase did not run.
 Times on a chart's x axis are unix epoch seconds (floats) unless a key says ``_s`` relative.
+``verdict`` is pass | fail; ``latency_judged`` (bool) and ``latency_note`` (why not, else None) say
+whether the latency SLO was judged (``harness.report.judged``): a run that was not never shows a plain pass.
 
 ``latency`` (the load phase; DESIGN.md's stable keys first, then optional extras)::
 
@@ -41,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.findings import Finding, Severity
+from harness.report.judged import headline, latency_judgement
 
 STATUSES = ("passed", "failed", "skipped", "error")
 
@@ -94,11 +97,23 @@ class RunReport:
         broken = any(c.status == "error" for c in self.checks)
         return "fail" if broken or self.gating_findings() else "pass"
 
+    def latency_judgement(self) -> tuple[bool, str]:
+        """(judged, why not): see ``harness.report.judged``."""
+        return latency_judgement([c.to_dict() for c in self.checks], self.latency)
+
+    @property
+    def headline(self) -> str:
+        """The verdict as people read it: ``pass``, or ``pass (latency not judged: <why>)``."""
+        return headline(self.verdict, *self.latency_judgement())
+
     def to_dict(self) -> dict[str, Any]:
         findings = sorted(self.findings, key=lambda f: (-f.severity, f.check, f.subject))
+        judged, note = self.latency_judgement()
         return {
             "target": self.target,
             "verdict": self.verdict,
+            "latency_judged": judged,
+            "latency_note": note or None,
             "run_id": self.run_id,
             "checks": [c.to_dict() for c in self.checks],
             "findings": [f.to_dict() for f in findings],

@@ -42,12 +42,14 @@ def test_p99_over_the_slo_fails_with_the_gate_exit_code() -> None:
     assert finding is not None and "exceeds the 5 ms SLO" in finding.title and finding.severity.name == "HIGH"
 
 
-def test_a_tail_over_the_slo_is_inconclusive_when_the_floor_is_over_it_too() -> None:
-    noisy = _summary(2000, tail_us=40_000, floor_us=(900, 12_000))
+def test_a_tail_over_the_slo_is_inconclusive_when_the_floor_explains_it() -> None:
+    noisy = _summary(2000, tail_us=14_000, floor_us=(900, 12_000))
     verdict = judge(noisy)
     assert verdict.verdict == "inconclusive" and verdict.exit_code == 4 and not verdict.latency_failed
     assert "cannot judge" in verdict.reasons[0]
-    assert judge(_summary(2000, tail_us=40_000)).verdict == "fail"  # a quiet floor: the tail is the target's
+    assert judge(_summary(2000, tail_us=14_000)).verdict == "fail"  # a quiet floor: the tail is the target's
+    far = judge(_summary(2000, tail_us=40_000, floor_us=(900, 12_000)))  # 28 ms on top of the floor
+    assert far.verdict == "fail" and far.exit_code == EXIT_LATENCY_GATE and "on top of the floor" in far.reasons[0]
 
 
 def test_a_median_over_the_slo_fails_even_when_the_floor_is_noisy() -> None:
