@@ -58,6 +58,7 @@ class WebhookContract:
     scheme: str
     signature_header: str
     dialect: str = "monday"  # the body shape the target reads: monday (what Monday sends) | document
+    status_change_enqueues: tuple[str, ...] = ("webhook",)  # roles the webhook enqueues for a move to "À faire"
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,8 @@ def _contract_from(raw: dict[str, Any], dialect: str = "monday") -> Contract:
             priority=PriorityPolicy(float(raw["priority"]["webhook_max_wait_s"]), int(raw["priority"]["backlog"]),
                                     float(raw["priority"]["backlog_task_s"])),
             webhook=WebhookContract(raw["webhook"]["path"], raw["webhook"]["scheme"],
-                                    raw["webhook"]["signature_header"], raw["webhook"].get("dialect", dialect)),
+                                    raw["webhook"]["signature_header"], raw["webhook"].get("dialect", dialect),
+                                    tuple(raw["webhook"].get("status_change_enqueues", ("webhook",)))),
             slo_p99_ms=float(raw["latency"]["slo_p99_ms"]),
             fail_at=Severity.parse(raw["gate"]["fail_at"]),
         )

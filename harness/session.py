@@ -56,6 +56,11 @@ class Session:
         return self.services.broker.vhost
 
     @property
+    def delivery_secret(self) -> str:
+        """The secret the contract's webhook signature scheme signs deliveries with."""
+        return self.secrets.for_scheme(self.config.contract.webhook.scheme)
+
+    @property
     def broker_kind(self) -> str:
         """The target's broker: ``rabbitmq``, or ``redis`` (checks of RabbitMQ-only features do not apply)."""
         return self.services.broker_kind

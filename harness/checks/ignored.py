@@ -20,13 +20,12 @@ from harness.findings import IGNORED, CheckSkipped
 from harness.session import Session
 
 ENQUEUES = "routing.webhook_enqueues_to_queue"  # the check that reports it
-WEBHOOK_TASK = "ai_agent_background.process_monday_webhook"
 
 
 def left_no_message(session: Session, triggers: Iterable[str], since_ns: int) -> bool:
     """No message carries one of ``triggers``, and no webhook-task message arrived since ``since_ns``."""
-    wanted = set(triggers)
-    return not any(o.trigger in wanted or (o.t_ns >= since_ns and o.task == WEBHOOK_TASK)
+    wanted, task = set(triggers), session.config.contract.role_name("webhook")
+    return not any(o.trigger in wanted or (o.t_ns >= since_ns and o.task == task)
                    for o in session.tap.observations())
 
 

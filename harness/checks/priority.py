@@ -13,10 +13,10 @@ import httpx
 from harness.checks.ignored import skip_if_ignored
 from harness.checks.live import executions, marked_payload, poll, publish
 from harness.checks.reproduce import harness_line
+from harness.checks.webhook import signed_for
 from harness.findings import CheckSkipped, Finding, PriorityIgnored, Severity
 from harness.session import Session
 from payloads.factory import trigger_uuid_of
-from payloads.signers import signed_headers
 
 ORDER = "priority.backlog_consumed_highest_first"
 SETTINGS = "priority.worker_settings_keep_priority"
@@ -111,7 +111,7 @@ def _webhook_start_delay(session: Session, payload: dict[str, Any], timeout_s: f
     url = session.target.webhook_url
     trigger = str(trigger_uuid_of(payload))
     body = json.dumps(payload).encode()
-    headers = signed_headers(body, session.secrets.webhook_secret, session.config.contract.webhook.scheme)
+    headers = signed_for(session, body) if url is not None else {}
     sent, accepted = time.time(), True
     if url is None:
         reply = session.target.publish(session.config.contract.retry.task, payload)

@@ -40,7 +40,6 @@ from harness.findings import (
 from harness.session import Session
 from payloads.dialects import mark_retry
 
-WEBHOOK_TASK = "ai_agent_background.process_monday_webhook"
 UNSIGNED = "security.unsigned_delivery_refused"
 FORGED = "security.forged_signature_refused"
 MALFORMED = "security.malformed_body_refused"
@@ -125,15 +124,20 @@ def _json(answer: Answer) -> object:
         return None
 
 
+def webhook_task(session: Session) -> str:
+    """The project's task in the webhook role (the document's process_monday_webhook unless mapped)."""
+    return session.config.contract.role_name("webhook")
+
+
 def valid_delivery_enqueued_once(session: Session) -> None:
     """A correctly signed delivery gets a 2xx and exactly one webhook task message."""
     probe, since = signed_probe(session, "valid"), time.monotonic_ns()
     answer = send(session, probe)
     assert probe.trigger is not None
-    count = wait_enqueued(session, probe.trigger, WEBHOOK_TASK)
+    count = wait_enqueued(session, probe.trigger, webhook_task(session))
     if count:
         settle(0.5)
-        count = enqueued(session, probe.trigger, WEBHOOK_TASK)
+        count = enqueued(session, probe.trigger, webhook_task(session))
     else:
         skip_if_ignored(session, probe.trigger, answer.status is not None and 200 <= answer.status < 300, since)
     if answer.status is not None and 200 <= answer.status < 300 and count == 1:
@@ -142,7 +146,7 @@ def valid_delivery_enqueued_once(session: Session) -> None:
         VALID_ONCE, SUBJECT, Severity.HIGH,
         f"a correctly signed delivery was enqueued {count} times" if count != 1 else
         f"a correctly signed delivery got HTTP {answer.status}",
-        expected=f"a 2xx answer and exactly one {WEBHOOK_TASK} message",
+        expected=f"a 2xx answer and exactly one {webhook_task(session)} message",
         observed=f"{answer.describe()}; {count} message(s) with triggerUuid {probe.trigger}",
         reproduce=reproduce(session, probe)))
 
@@ -152,20 +156,21 @@ def replay_not_enqueued_twice(session: Session) -> None:
     first = signed_probe(session, "replay-original")
     assert first.trigger is not None
     send(session, first)
-    if not wait_enqueued(session, first.trigger, WEBHOOK_TASK):
+    if not wait_enqueued(session, first.trigger, webhook_task(session)):
         raise CheckSkipped("the original delivery was never enqueued (see security.valid_delivery_enqueued_once)")
     retry = _as_retry(session, first)
     started = time.monotonic_ns()
     answer = send(session, retry)
     settle()
-    count = enqueued(session, first.trigger, WEBHOOK_TASK)
+    count = enqueued(session, first.trigger, webhook_task(session))
     if count <= 1:
         skip_if_undecodable(undecodable_since(session, started), "after the retry")
         return
     raise ReplayEnqueuedTwice(Finding(
         REPLAY, SUBJECT, Severity.HIGH, f"a retried delivery was enqueued again ({count} times in all)",
         expected="the retry (same triggerUuid, isRetry: true) answered 2xx and not enqueued a second time",
-        observed=f"retry got {answer.describe()}; {count} {WEBHOOK_TASK} messages carry triggerUuid {first.trigger}",
+        observed=f"retry got {answer.describe()}; {count} {webhook_task(session)} messages carry triggerUuid "
+                 f"{first.trigger}",
         reproduce=f"{reproduce(session, first)}; {reproduce(session, retry)}"))
 
 

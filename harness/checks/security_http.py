@@ -62,7 +62,7 @@ def event_body(session: Session, status_change: bool = False, **extra: Any) -> t
 
 def scheme_secret(session: Session, scheme: str) -> str:
     """The secret a scheme signs with: Monday's Signing Secret for JWTs, the webhook secret otherwise."""
-    return session.secrets.signing_secret if scheme == "jwt" else session.secrets.webhook_secret
+    return session.secrets.for_scheme(scheme)
 
 
 def headers_for(session: Session, body: bytes, scheme: str | None = None, **jwt_claims: Any) -> dict[str, str]:

@@ -26,8 +26,6 @@ from payloads.dialects import make_event
 from payloads.factory import trigger_uuid_of
 from payloads.signers import signed_headers
 
-STATUS_CHANGE_TASKS = ("ai_agent_background.process_monday_webhook", "ai_agent_background.execute_workflow")
-
 
 def webhook_url(session: Session) -> str:
     url = session.target.webhook_url
@@ -38,8 +36,14 @@ def webhook_url(session: Session) -> str:
 
 def post_signed(session: Session, payload: dict[str, object]) -> httpx.Response:
     body = json.dumps(payload).encode()
-    headers = signed_headers(body, session.secrets.webhook_secret, session.config.contract.webhook.scheme)
-    return httpx.post(webhook_url(session), content=body, headers=headers, timeout=10)
+    return httpx.post(webhook_url(session), content=body, headers=signed_for(session, body), timeout=10)
+
+
+def signed_for(session: Session, body: bytes) -> dict[str, str]:
+    """Headers that sign ``body`` as the contract's scheme wants (a JWT's audience is the webhook's URL)."""
+    scheme = session.config.contract.webhook.scheme
+    extra = {"aud": webhook_url(session)} if scheme == "jwt" else {}
+    return signed_headers(body, session.delivery_secret, scheme, **extra)
 
 
 def save_payload(session: Session, payload: dict[str, object], name: str) -> Path:
@@ -70,7 +74,7 @@ def webhook_enqueues_to_queue(session: Session, timeout_s: float = 10.0) -> None
             ENQUEUES, "POST " + session.config.contract.webhook.path, Severity.HIGH,
             f"a correctly signed delivery got HTTP {response.status_code}",
             expected="2xx and the tasks enqueued", observed=f"HTTP {response.status_code}", reproduce=reproduce))
-    for task in STATUS_CHANGE_TASKS:
+    for task in status_change_tasks(session):
         seen = _wait_for_task(session, trigger, task, timeout_s)
         if not seen and left_no_message(session, [trigger, str(trigger_uuid_of(creation))], since):
             raise DeliveriesIgnored(_ignored(session, 1 + accepted, timeout_s, reproduce))
@@ -82,6 +86,13 @@ def webhook_enqueues_to_queue(session: Session, timeout_s: float = 10.0) -> None
         judge_landing(session, session.config.contract.task(task), seen, ENQUEUES)
 
 
+def status_change_tasks(session: Session) -> list[str]:
+    """The tasks the contract says the webhook itself enqueues for a status change to "À faire" (by roles);
+    by default the webhook task alone: a workflow started from a task body is that body's business."""
+    contract = session.config.contract
+    return [route.name for role in contract.webhook.status_change_enqueues if (route := contract.role(role))]
+
+
 def _wait_for_task(session: Session, trigger: str, task: str, timeout_s: float) -> list[Observation]:
     def matching() -> list[Observation]:
         return [o for o in session.tap.observations() if o.task == task and o.trigger == trigger]
@@ -91,7 +102,7 @@ def _wait_for_task(session: Session, trigger: str, task: str, timeout_s: float) 
 
 
 def _ignored(session: Session, count: int, timeout_s: float, reproduce: str) -> Finding:
-    task = STATUS_CHANGE_TASKS[0]
+    task = session.config.contract.role_name("webhook")
     observed = (f"{count} of 2 correctly signed deliveries (a creation, a status change) were answered 2xx; no "
                 f"message carrying their triggerUuid, and no {task} message at all, reached the broker within "
                 f"{timeout_s:.0f}s")

@@ -67,7 +67,7 @@ def run_scenario(session: Session, scenario: Scenario, plan: FaultPlan) -> Scena
         return ScenarioResult(scenario, plan, skipped=skip, not_injected=reasons)
     faults = [FAULTS[name] for name in scenario.faults if name not in reasons]
     assert session.target.webhook_url is not None
-    sender = WebhookSender(session.target.webhook_url, session.secrets.webhook_secret,
+    sender = WebhookSender(session.target.webhook_url, session.delivery_secret,
                            session.config.contract.webhook.scheme, marker={"hang": plan.hang_s},
                            status_change_ratio=plan.status_change_ratio,
                            dialect=session.config.contract.webhook.dialect)

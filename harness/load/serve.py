@@ -47,7 +47,7 @@ def serve(args: argparse.Namespace) -> int:
             "target": session.spec.name, "webhook_url": session.target.webhook_url,
             "skip_reason": session.target.webhook_skip_reason, "amqp_url": session.services.broker.amqp_url,
             "management_url": session.services.broker.management_url,
-            "webhook_secret": session.secrets.webhook_secret, "services": session.services.backend,
+            "webhook_secret": session.delivery_secret, "services": session.services.backend,
         }), flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             sys.stdin.read()

@@ -36,6 +36,11 @@ class RunSecrets:
     def values(self) -> tuple[str, ...]:
         return (self.webhook_secret, self.signing_secret, self.client_key)
 
+    def for_scheme(self, scheme: str) -> str:
+        """The secret a webhook signature scheme signs with: Monday's Signing Secret for its JWTs, the
+        webhook secret for the document's HMAC and the agent scheme."""
+        return self.signing_secret if scheme == "jwt" else self.webhook_secret
+
 
 def target_env(services: Services, run_secrets: RunSecrets, *, run_id: str, probe_log: Path,
                python_path: list[Path], monday_url: str | None = None) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness.findings import NOT_APPLICABLE
@@ -64,8 +66,11 @@ def test_catch_all_binding_elsewhere_is_caught(harness) -> None:
         "priority.backlog_consumed_highest_first", "retries.retries_follow_declared_countdown"}
 
 
-def test_webhook_that_does_not_enqueue_the_workflow_is_caught(harness) -> None:
-    run = harness("run", "--target", str(TARGETS / "silent_webhook_target.py"), "--quick", *EXT)
+def test_webhook_that_does_not_enqueue_the_workflow_is_caught(harness, tmp_path: Path) -> None:
+    """When the project's contract says its webhook enqueues the workflow too (the default claims only the webhook
+    task: the document says no more), a webhook that does not is caught."""
+    (tmp_path / "harness.toml").write_text('[webhook]\nstatus_change_enqueues = ["webhook", "workflow"]\n')
+    run = harness("run", "--target", str(TARGETS / "silent_webhook_target.py"), "--quick", *EXT, cwd=tmp_path)
     assert run.code == 1
     found = run.findings("routing.webhook_enqueues_to_queue")
     assert [f["subject"] for f in found] == ["ai_agent_background.execute_workflow"]
