@@ -17,6 +17,7 @@ from harness.config import (
     BACKENDS,
     BROKERS,
     DEFAULT_TIME_SCALE,
+    LOAD_TOPOLOGIES,
     HarnessConfig,
     RunOptions,
     load_config,
@@ -86,6 +87,9 @@ def add_gate_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--quick", action="store_true")
     command.add_argument("--no-load", dest="load", action="store_false",
                          help="leave out the load phase (the latency check is reported as skipped)")
+    command.add_argument("--load-topology", default="paused", choices=LOAD_TOPOLOGIES,
+                         help="paused: the target's consumers paused for the measured window, as if they ran "
+                              "elsewhere (the default); shared: everything on the same cores")
     command.add_argument("--services", default="auto", choices=BACKENDS)
     command.add_argument("--report-dir", default="reports")
     add_url_arguments(command)
@@ -114,6 +118,7 @@ def config_from_args(args: argparse.Namespace) -> HarnessConfig:
                      celery_app=args.celery_app, webhook_app=args.webhook_app,
                      webhook_url=args.webhook_url, target_python=args.target_python,
                      task_bodies=args.task_bodies, time_scale=args.time_scale, quick=args.quick, load=args.load,
+                     load_topology=args.load_topology,
                      oauth_test=getattr(args, "oauth_test", False), monday_live=getattr(args, "monday_live", False),
                      report_dir=Path(args.report_dir), faults=parse_faults(getattr(args, "faults", None)),
                      fault_rate=getattr(args, "fault_rate", None), fault_seconds=getattr(args, "fault_seconds", None),

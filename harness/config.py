@@ -24,6 +24,7 @@ BACKENDS = ("auto", "docker", "local", "external")
 BROKERS = ("rabbitmq", "redis")  # the target's Celery broker: the migration's destination, or its origin
 DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s countdown
 TASK_BODIES = ("stub", "real")
+LOAD_TOPOLOGIES = ("paused", "shared")  # harness.load.topology
 DIALECTS = ("monday", "document")  # webhook bodies: Monday's own {"event": {"type", ...}}, or the document's
 DOCUMENT_DIALECT_TARGETS = ("seed", "reference")  # the bundled targets, whose webhooks read the document's flavour
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -119,6 +120,7 @@ class RunOptions:
     time_scale: float = DEFAULT_TIME_SCALE
     quick: bool = False
     load: bool = True  # the Locust load phase; off with --no-load (its latency check is then skipped)
+    load_topology: str = "paused"  # paused: consumers paused for the measured window; shared: all on the same cores
     oauth_test: bool = False
     monday_live: bool = False  # with oauth_test: real Monday (MONDAY_LIVE_* credentials) instead of the emulator
     report_dir: Path = Path("reports")
@@ -207,6 +209,9 @@ def validate(config: HarnessConfig) -> None:
     if config.contract.webhook.dialect not in DIALECTS:
         dialect = config.contract.webhook.dialect
         raise ConfigError(f"[webhook] dialect must be one of {', '.join(DIALECTS)}, not {dialect!r}")
+    if config.run.load_topology not in LOAD_TOPOLOGIES:
+        raise ConfigError(f"--load-topology must be one of {', '.join(LOAD_TOPOLOGIES)}, "
+                          f"not {config.run.load_topology!r}")
     if config.run.task_bodies not in TASK_BODIES:
         raise ConfigError(f"--task-bodies must be 'stub' or 'real', not {config.run.task_bodies!r}")
     if not 0 < config.run.time_scale <= 1:

@@ -9,45 +9,14 @@ Redis cannot say who waits on a list, so there only the worker's queues are read
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from harness.checks.reproduce import harness_line
 from harness.findings import DeadLettersConsumed, Finding, Severity
 from harness.probes.amqp import queue_counts
 from harness.probes.tap import CONNECTION_PREFIX
 from harness.session import Session
+from harness.target.workers import recorded_layout, worker_queues
 
 CHECK = "dead_letters.dlq_has_no_consumer"
-QUEUE_OPTIONS = ("--queues", "-Q")
-
-
-def worker_queues(args: Sequence[str], default: Iterable[str]) -> set[str]:
-    """The queues a ``celery worker`` started with ``args`` consumes: ``--queues=a,b``, ``--queues a,b``,
-    ``-Q a,b`` or ``-Qa,b``; ``default`` when none is named (the harness then gives the contract's work queues)."""
-    named: set[str] = set()
-    for i, arg in enumerate(args):
-        value = _queues_value(arg, args[i + 1] if i + 1 < len(args) else "")
-        named |= {q.strip() for q in (value or "").split(",") if q.strip()}
-    return named or set(default)
-
-
-def _queues_value(arg: str, following: str) -> str | None:
-    if arg in QUEUE_OPTIONS:
-        return following
-    if arg.startswith("--queues="):
-        return arg.partition("=")[2]
-    if arg.startswith("-Q"):
-        return arg[2:].lstrip("=")
-    return None
-
-
-def worker_layout(session: Session) -> list[list[str]]:
-    """Each of the target's workers' arguments, as the run started them (the project's ``workers``, or the
-    target module's ``worker_args``)."""
-    description = session.target.description
-    return [list(args) for args in description.get("workers") or [description.get("worker_args") or []]]
-
-
 def broker_consumers(session: Session, queue: str) -> list[str]:
     """Who consumes ``queue`` on RabbitMQ (connection and consumer tag), the harness's tap left out; consumers
     the broker counts live but the management API does not list yet are counted too."""
@@ -63,7 +32,8 @@ def broker_consumers(session: Session, queue: str) -> list[str]:
 def dlq_has_no_consumer(session: Session) -> None:
     """No consumer on the contract's DLQ: neither the target's worker nor anything else the broker lists."""
     dlq = session.config.contract.dlq_queue
-    layouts = [sorted(worker_queues(args, session.config.contract.work_queues)) for args in worker_layout(session)]
+    work = session.config.contract.work_queues
+    layouts = [sorted(worker_queues(args, work)) for args in recorded_layout(session.target.description)]
     consuming = [(index, queues) for index, queues in enumerate(layouts, 1) if dlq in queues]
     others = [] if session.broker_kind == "redis" else broker_consumers(session, dlq)
     if consuming or others:

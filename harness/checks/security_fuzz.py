@@ -121,13 +121,8 @@ def build(session: Session, draw: Draw, trigger: str) -> Probe:
     taken = {k.lower() for k in headers}
     headers.update({k: v for k, v in draw.extra.items() if k.lower() not in taken | RESERVED})
     scheme = session.config.contract.webhook.scheme
-    verified = verify_headers(body, headers, _secret(session), scheme, aud=webhook_url(session))
+    verified = verify_headers(body, headers, session.delivery_secret, scheme, aud=webhook_url(session))
     return Probe(f"fuzz-{trigger[-8:]}", body, headers, trigger if trigger.encode() in body else None, verified)
-
-
-def _secret(session: Session) -> str:
-    scheme = session.config.contract.webhook.scheme
-    return session.secrets.signing_secret if scheme == "jwt" else session.secrets.webhook_secret
 
 
 def run_fuzz(session: Session, examples: int) -> FuzzRun:

@@ -36,6 +36,7 @@ from harness.findings import IGNORED, Finding, Severity
 from harness.load.ledger import SENDS_FILE, add_load_ledger
 from harness.load.locust_collect import STATUS_PREFIX
 from harness.load.summary import describe_failures, request_failures, slo_judgement
+from harness.load.topology import measured_topology
 from harness.report.model import CheckRecord, RunReport, empty_latency
 from harness.session import Session
 
@@ -163,7 +164,8 @@ def add_load_phase(report: RunReport, session: Session, run_dir: Path, locustfil
     plan = QUICK if session.config.run.quick else FULL
     run_dir.mkdir(parents=True, exist_ok=True)
     started, since = time.monotonic(), time.time()
-    code, output = run_locust(session, plan, locustfile, run_dir, on_status)
+    with measured_topology(session, session.config.run.load_topology) as topology:
+        code, output = run_locust(session, plan, locustfile, run_dir, on_status)
     _keep_log(run_dir, session, output)
     summary = _read_summary(run_dir / "latency.json")
     if code not in LOCUST_OK or summary is None:
@@ -171,7 +173,7 @@ def add_load_phase(report: RunReport, session: Session, run_dir: Path, locustfil
         report.add(CheckRecord(P99_CHECK, "POST " + session.config.contract.webhook.path, "error",
                                time.monotonic() - started, session.redactor(reason)[:300]))
         return
-    summary["locust_exit_code"] = code
+    summary["locust_exit_code"], summary["topology"] = code, topology
     report.latency = summary
     for record, findings in judge_phase(summary, session, plan, time.monotonic() - started):
         report.add(record, findings)

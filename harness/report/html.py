@@ -105,6 +105,10 @@ def latency_rows(latency: dict[str, Any]) -> list[tuple[str, str]]:
     rows += [("requests measured", str(measured.get("count") or 0)),
              ("rate", f"{float(latency.get('rate_rps') or 0):.1f} req/s"),
              ("SLO", f"p99 under {latency.get('slo_p99_ms', '—')} ms")]
+    rows += [("measured with", str(latency["topology"]))] if latency.get("topology") else []
+    if cpu := latency.get("cpu"):
+        rows.append(("cores during the window", f"{cpu['machine_busy_pct']:g}% of {cpu['cores']} busy; generator "
+                                                f"{cpu['generator_pct']:g}%, tap {cpu['tap_pct']:g}% of a core"))
     return rows
 
 

@@ -22,6 +22,7 @@ from harness.target import processes
 from harness.target.calls import call_for
 from harness.target.env import RunSecrets, base_env, target_env, wiring_aliases
 from harness.target.spec import TargetSpec
+from harness.target.workers import worker_layout
 
 BOOTSTRAP = Path(__file__).resolve().parent / "harness_bootstrap.py"
 FAST_START = ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]
@@ -104,17 +105,6 @@ def run_sql_file(database: Database, path: Path) -> None:
             conn.close()
     except psycopg2.Error as exc:
         raise TargetError(f"the target's setup_sql {path.name} failed: {database_error_line(exc)}") from None
-
-
-def worker_layout(description: dict[str, Any], contract: Contract, settings: TargetSettings) -> list[list[str]]:
-    """Each worker's own arguments: the project's ``workers``, else the target module's ``worker_args``; a
-    worker that names no queues consumes every work queue of the contract."""
-    layout = [list(w) for w in settings.workers] or [list(description.get("worker_args") or [])]
-    return [args if names_queues(args) else [*args, "--queues=" + ",".join(contract.work_queues)] for args in layout]
-
-
-def names_queues(args: list[str]) -> bool:
-    return any(a.startswith(("--queues", "-Q")) for a in args)
 
 
 def worker_command(spec: TargetSpec, description: dict[str, Any], contract: Contract, run: RunOptions,
