@@ -94,6 +94,10 @@ class DeadLetterMissing(CheckFailed):
     """A task that failed for good left no (or a wrong) record in the dead-letter queue."""
 
 
+class WorkExpires(CheckFailed):
+    """Work that waits in its queue longer than the queue's TTL is dropped, or parked where nobody looks."""
+
+
 class DeadLettersConsumed(CheckFailed):
     """Something consumes the dead-letter queue: dead letters run again and vanish instead of waiting."""
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
-from harness.checks import topology
+from harness.checks import topology, ttl
 from harness.session import Session
 
 pytestmark = pytest.mark.quick
@@ -52,6 +52,16 @@ def test_dead_letter_path_declared(harness_session: Session) -> None:
 @pytest.mark.check("topology.messages_are_persistent", subject="all tasks")
 def test_messages_are_persistent(harness_session: Session, record_property: Callable[[str, object], None]) -> None:
     note = topology.messages_are_persistent(harness_session)  # names the event messages it did not judge
+    if note:
+        record_property("harness_note", note)
+
+
+@pytest.mark.broker_only(
+    "rabbitmq",
+    "x-message-ttl is a RabbitMQ queue argument; kombu's Redis transport keeps a message until it is consumed")
+def test_ttl_does_not_drop_work(harness_session: Session, contract_queue: str,
+                                record_property: Callable[[str, object], None]) -> None:
+    note = ttl.ttl_does_not_drop_work(harness_session, contract_queue)  # what became of a task that outwaited it
     if note:
         record_property("harness_note", note)
 

@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from harness.checks.live import executions, poll, publish
 from harness.findings import CheckFailed, CheckSkipped, Finding, Severity
+from harness.probes.amqp import queue_counts
 from harness.services.readiness import tail
 from harness.session import Session
 from harness.target import processes
@@ -56,6 +57,7 @@ class Outcome:
     redelivered: bool | None
     worker_code: int | None  # None while the worker runs
     later_done: bool
+    consumers_after: int | None = None  # the queue's consumers on the broker once it was over (the lone worker's)
 
 
 def node_of(session: Session) -> NodeShell:
@@ -129,7 +131,10 @@ def observe(session: Session, task: str, executor: Any) -> Outcome:
         later = publish(session, CONSUMER_TIMEOUT, task)
         later_done = poll(lambda: log.completed(later), bool, 15.0)
     redelivered = runs[-1].redelivered if runs else None
-    return Outcome(log.completed(held), redelivered, _exit_code(executor), later_done)
+    counts = queue_counts(session.services.broker, [session.config.contract.task(task).queue]).get(
+        session.config.contract.task(task).queue)
+    return Outcome(log.completed(held), redelivered, _exit_code(executor), later_done,
+                   counts.consumers if counts else None)
 
 
 def worker_survives_consumer_timeout(session: Session) -> float:
@@ -147,17 +152,24 @@ def worker_survives_consumer_timeout(session: Session) -> float:
     raise WorkerLostOnConsumerTimeout(_finding(session, task, outcome))
 
 
+def _consumers(outcome: Outcome) -> str:
+    return "an unknown number of consumers" if outcome.consumers_after is None else \
+        f"{outcome.consumers_after} consumer(s)"
+
+
 def _finding(session: Session, task: str, outcome: Outcome) -> Finding:
     if outcome.worker_code is not None:
         title = "the worker exits when the broker times out a delivery it holds"
         lines = [line for line in tail(session.target.workdir / LOG_NAME, 40).splitlines()
                  if "PRECONDITION_FAILED" in line or "Unrecoverable" in line]
-        observed = f"the worker exited (code {outcome.worker_code}); " + (lines[-1].strip()[:300] if lines else
-                                                                           "its log names no channel error")
+        observed = (f"the worker process exited (code {outcome.worker_code}) and the broker listed "
+                    f"{_consumers(outcome)} on the queue afterwards"
+                    + (f"; its output: {lines[-1].strip()[:240]}" if lines else ""))
     else:
         title = "the worker stops doing work after the broker times out a delivery it holds"
-        observed = (f"the worker still runs, but the held task {'ran' if outcome.held_done else 'never ran'} and a "
-                    f"task sent afterwards {'was' if outcome.later_done else 'was not'} consumed")
+        observed = (f"the worker still runs, but the held task {'ran' if outcome.held_done else 'never ran'}, a "
+                    f"task sent afterwards {'was' if outcome.later_done else 'was not'} consumed, and the broker "
+                    f"listed {_consumers(outcome)} on the queue")
     expected = (f"{task} published with countdown {COUNTDOWN_S:g} s, held past consumer_timeout {TIMEOUT_MS} ms: "
                 "the worker reconnects, the requeued task runs when due and later tasks are consumed (Celery >= 5.3: "
                 "broker_channel_error_retry = True)")
