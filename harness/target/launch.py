@@ -50,6 +50,11 @@ class RunningTarget:
             self.published.append((str(reply["id"]), task))
         return reply
 
+    def forget_published(self, task_id: str) -> None:
+        """A task whose loss a check has already reported (one root cause, one finding): later checks of
+        what became of every published task leave it out."""
+        self.published[:] = [entry for entry in self.published if entry[0] != task_id]
+
 
 def prepare_env(spec: TargetSpec, services: Services, secrets: RunSecrets, run_id: str, workdir: Path,
                 inherited: Mapping[str, str], monday_url: str | None = None,
