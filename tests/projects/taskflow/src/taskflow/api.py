@@ -23,7 +23,10 @@ _pool: psycopg2.pool.ThreadedConnectionPool | None = None
 async def lifespan(_app):
     global _pool
     logs.configure("api")
-    _pool = psycopg2.pool.ThreadedConnectionPool(1, 16, settings().database_url)
+    # The event log is for deduplication: a commit lost in a crash only lets Monday's retry through, and the
+    # task ids derive from the trigger, so the webhook does not wait for the WAL flush.
+    _pool = psycopg2.pool.ThreadedConnectionPool(1, 16, settings().database_url,
+                                                 options="-c synchronous_commit=off")
     yield
     _pool.closeall()
 
@@ -104,12 +107,18 @@ async def monday_webhook(request: Request):
     event = payload.get("event") if isinstance(payload, dict) else None
     if not isinstance(event, dict) or "type" not in event or "triggerUuid" not in event:
         return _reply(422, "not a Monday event")
-    if not await run_in_threadpool(_remember, event):
+    return await run_in_threadpool(_accept, event)
+
+
+def _accept(event: dict):
+    """Store the event once and enqueue it, in one worker thread (a delivery not enqueued is forgotten, so
+    Monday's retry of it is enqueued)."""
+    if not _remember(event):
         return {"status": "already received"}
     try:
-        await run_in_threadpool(_enqueue, event)
+        _enqueue(event)
     except Exception:
         log.exception("could not enqueue %s", event["triggerUuid"])
-        await run_in_threadpool(_forget, str(event["triggerUuid"]))
+        _forget(str(event["triggerUuid"]))
         return _reply(503, "try again later")
     return {"status": "queued"}
