@@ -19,6 +19,7 @@ from harness.progress import Progress, make_progress
 from harness.progress_plugin import ProgressPlugin
 from harness.pytest_plugin import PresetSession
 from harness.report import CheckRecord, RunReport, write_run
+from harness.report.causes import cause_lines, group_causes
 from harness.services.base import Services
 from harness.session import Session, new_run_id, open_session
 from harness.target.spec import TargetSpec
@@ -120,8 +121,8 @@ def summarize(report: RunReport, progress: Progress) -> None:
                        if (n := sum(c.status == s for c in report.checks)))
     progress.phase("verdict", f"{report.headline}: {len(report.checks)} checks ({counts}), "
                               f"{len(report.findings)} findings")
-    for finding in sorted(report.findings, key=lambda f: -f.severity):
-        progress.line(f"    [{finding.severity}] {finding.subject}: {finding.title}")
+    for line in cause_lines(group_causes(sorted(report.findings, key=lambda f: -f.severity))):
+        progress.line(f"    {line}")
     for line in reliability_lines(report.reliability):  # the fault phase's account, when it ran
         progress.line(f"    {line}")
 

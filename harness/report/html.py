@@ -126,6 +126,7 @@ def page_context(data: dict[str, Any]) -> dict[str, Any]:
     return {"data": data, "verdict": data.get("verdict", "fail"), "fail_at": fail_at,
             "latency_judged": judged, "latency_note": note, "not_judged": NOT_JUDGED,
             "findings": [finding_view(f, fail_at, len(findings) <= OPEN_FINDINGS) for f in findings],
+            "causes": list(data.get("causes") or []),
             "severity_counts": Counter(str(f.get("severity")) for f in findings),
             "status_counts": Counter(str(c.get("status")) for c in data.get("checks") or []),
             "severities": SEVERITIES, "statuses": STATUSES, "charts": charts,

@@ -21,6 +21,10 @@ whether the latency SLO was judged (``harness.report.judged``): a run that was n
      "connections": int, "consumers": int, "memory_bytes": int | None,
      "publish_rps": float, "deliver_rps": float, "ack_rps": float}
 
+``causes`` (``harness.report.causes``): the findings grouped by root cause, the worst first::
+
+    [{"title", "severity", "check", "subject", "related": [{"check", "subject", "title"}, ...]}, ...]
+
 ``reliability`` (the message ledgers: each fault scenario's, with what was done to the system and when; the load's)::
 
     {"ledger": {"sent", "accepted", "rejected", "completed", "failed", "dead_lettered", "lost",
@@ -43,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.findings import Finding, Severity
+from harness.report.causes import group_causes
 from harness.report.judged import headline, latency_judgement
 
 STATUSES = ("passed", "failed", "skipped", "error")
@@ -117,6 +122,7 @@ class RunReport:
             "run_id": self.run_id,
             "checks": [c.to_dict() for c in self.checks],
             "findings": [f.to_dict() for f in findings],
+            "causes": [cause.to_dict() for cause in group_causes(findings)],
             "latency": self.latency or empty_latency(self.slo_p99_ms),
             "services": dict(self.services),
             "target_runtime": dict(self.target_runtime),
