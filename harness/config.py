@@ -88,6 +88,11 @@ class Contract:
         """The task that plays ``role`` in this project (``None``: the project has none)."""
         return next((route for route in self.tasks if route.role == role), None)
 
+    def project_name(self, name: str) -> str:
+        """A task named as the document names it (scenario subjects do), under the project's own name."""
+        role = DOCUMENT_ROLES.get(name)
+        return self.role_name(role) if role and self.role(role) else name
+
     def role_name(self, role: str) -> str:
         """The name of the task playing ``role``; the role itself when the project dropped it."""
         route = self.role(role)
@@ -237,6 +242,8 @@ def _default_contract() -> dict[str, Any]:
     text = resources.files("harness").joinpath("contract.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
+
+DOCUMENT_ROLES = {t["name"]: t["role"] for t in _default_contract()["tasks"]}  # the document's task names
 
 def _project_overlays(project_dir: Path) -> list[dict[str, Any]]:
     overlays: list[dict[str, Any]] = []

@@ -177,7 +177,7 @@ def check_identity(item: pytest.Item) -> tuple[str, str]:
     check_id = marker.args[0] if marker and marker.args else f"{module}.{name}"
     callspec = getattr(item, "callspec", None)
     subject = (marker.kwargs.get("subject") if marker else None) or (callspec.id if callspec else "")
-    return check_id, subject or "target"
+    return check_id, item.config.stash[CONFIG_KEY].contract.project_name(subject) or "target"
 
 
 @pytest.hookimpl(wrapper=True)

@@ -24,8 +24,8 @@ def test_dlq_has_no_consumer(harness_session: Session) -> None:
 
 @pytest.mark.quick
 @pytest.mark.check("dead_letters.failure_handling_outside_task_body", **SUBJECT)
-def test_failure_handling_outside_task_body(harness_session: Session) -> None:
-    dead_letters.failure_handling_outside_task_body(harness_session)
+def test_failure_handling_outside_task_body(harness_session: Session, failed_run: FailedRun) -> None:
+    dead_letters.failure_handling_outside_task_body(harness_session, failed_run)
 
 
 @pytest.mark.check("dead_letters.crash_loop_is_bounded", **SUBJECT)

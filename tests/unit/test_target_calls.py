@@ -63,3 +63,11 @@ def test_a_task_entry_without_role_or_name_is_refused(tmp_path: Path) -> None:
     (tmp_path / "harness.toml").write_text('[[tasks]]\nqueue = "x"\n')
     with pytest.raises(ConfigError, match="role or a name"):
         load_config(tmp_path)
+
+
+def test_scenario_subjects_follow_the_projects_names(tmp_path: Path) -> None:
+    (tmp_path / "harness.toml").write_text('[[tasks]]\nrole = "webhook"\nname = "shop.on_event"\n')
+    contract = load_config(tmp_path).contract
+    assert contract.project_name("ai_agent_background.process_monday_webhook") == "shop.on_event"
+    assert contract.project_name("ai_agent_background.run_tests") == "ai_agent_background.run_tests"
+    assert contract.project_name("webhooks") == "webhooks"
