@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 from harness.config import (
@@ -38,7 +39,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="harness", description="Migration gate for the AI-Agent Celery/RabbitMQ move.")
+    parser = _Parser(prog="harness", description="Migration gate for the AI-Agent Celery/RabbitMQ move.",
+                     epilog="exit codes of run and ab: 0 the gate passed, 1 it failed with findings, "
+                            "2 the harness could not run (bad option, no services, the target does not start)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the gate against a target and write reports/")
     add_gate_arguments(run)
@@ -84,14 +88,17 @@ def add_gate_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--task-bodies", default="stub", choices=("stub", "real"))
     command.add_argument("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
                          help="compress retry countdowns in live checks (the declared policy is checked as declared)")
-    command.add_argument("--quick", action="store_true")
+    command.add_argument("--quick", action="store_true", help="the smoke subset (about a minute; the load phase "
+                                                                 "judges the median)")
     command.add_argument("--no-load", dest="load", action="store_false",
                          help="leave out the load phase (the latency check is reported as skipped)")
     command.add_argument("--load-topology", default="paused", choices=LOAD_TOPOLOGIES,
                          help="paused: the target's consumers paused for the measured window, as if they ran "
                               "elsewhere (the default); shared: everything on the same cores")
-    command.add_argument("--services", default="auto", choices=BACKENDS)
-    command.add_argument("--report-dir", default="reports")
+    command.add_argument("--services", default="auto", choices=BACKENDS,
+                         help="where RabbitMQ and PostgreSQL come from: docker (testcontainers), local (processes "
+                              "on free ports), external (--broker-url...), or auto: the first that works")
+    command.add_argument("--report-dir", default="reports", help="where reports/<run>/ is written")
     add_url_arguments(command)
 
 
@@ -100,6 +107,13 @@ def add_url_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--management-url", help="external management API (or HARNESS_MANAGEMENT_URL)")
     command.add_argument("--database-url", help="external PostgreSQL (or HARNESS_DATABASE_URL)")
     command.add_argument("--redis-url", help="external Redis for --broker redis (or HARNESS_REDIS_URL)")
+
+
+def package_version() -> str:
+    try:
+        return metadata.version("migration-harness")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def env_with_flags(args: argparse.Namespace) -> dict[str, str]:
