@@ -38,12 +38,13 @@ def _render(report: Any, tmp_path: Path) -> Path:
 def test_every_chart_renders_without_console_errors(tmp_path: Path) -> None:
     html = _render(report_samples.full_report(), tmp_path)
     with open_page(html.as_uri()) as page:
-        page.wait_until("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 8")
+        page.wait_until("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 9")
         charts = page.evaluate(CHARTS_JS)
         shot = page.screenshot(ARTIFACTS / "report-browser-full.png")
         errors, urls = page.console_errors(), page.requested_urls()
-    assert [c["key"] for c in charts] == ["latency-cdf", "latency-histogram", "latency-series", "broker-queues",
-                                          "broker-rates", "broker-resources", "faults-timeline", "faults-ledger"]
+    assert [c["key"] for c in charts] == ["latency-cdf", "latency-spectrum", "latency-histogram", "latency-series",
+                                          "broker-queues", "broker-rates", "broker-resources", "faults-timeline",
+                                          "faults-ledger"]
     for chart in charts:
         assert chart["drawn"] and chart["width"] > 300 and chart["height"] > 200, chart
         assert chart["points"] > 0 and chart["marks"] > 0, chart
