@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     ab = sub.add_parser("ab", help="the same gate on Redis and on RabbitMQ, compared side by side")
     add_gate_arguments(ab)
     ab.add_argument("--brokers", default="redis,rabbitmq", help="the two brokers to compare (redis,rabbitmq)")
+    ab.add_argument("--no-capability", dest="capability", action="store_const", const="skip", default="auto",
+                    help="leave out the reference run on both brokers that answers each row's capability question")
+    ab.add_argument("--capability-from", dest="capability", metavar="DIR",
+                    help="answer the capability questions from an earlier run's reference reports (its directory)")
     ab.add_argument("pytest_args", nargs="*", help="extra pytest arguments after --")
     doctor = sub.add_parser("doctor", help="which provisioning back-ends work here")
     add_url_arguments(doctor)
@@ -181,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from harness.ab.runner import parse_brokers, run_ab
 
             parse_brokers(args.brokers)
-            return run_ab(config_from_args(args), list(args.pytest_args), dict(os.environ))
+            return run_ab(config_from_args(args), list(args.pytest_args), dict(os.environ), args.capability)
         from harness.gate import run_gate
 
         return run_gate(config_from_args(args), list(args.pytest_args), dict(os.environ))

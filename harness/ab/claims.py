@@ -1,20 +1,25 @@
-"""The migration document's comparison table, one row each: what it claims, what this run measured.
+"""The migration document's comparison table, one row each: what it claims, and two answers measured apart.
 
-Each row's evidence comes from the two brokers' reports of the same run (same target, checks, load
-and rate). A row this run cannot measure says so, and why, instead of echoing the claim.
+*Capability*: can this broker do it at all. Answered by the correctly configured ``reference`` target on
+both brokers (``harness.ab.capability``), by the floor of the load phase (the harness alone, no target)
+and by the harness's own TTL and dead-letter probe (``harness.ab.probe``).
+*As configured*: does the compared target's configuration get it, on each broker. Answered by that
+target's two reports of the same run (same checks, load and rate).
+
+n/a is neither a win nor a loss (``harness.ab.families``). A row this run cannot measure says so, and why,
+instead of echoing the claim; the row's ``verdict`` puts both answers in one phrase (``verdicts.headline``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from harness.ab.sides import Row
-
-CONFIRMED, CONTRADICTED, NOT_MEASURED = "confirmed", "contradicted", "not measured"
-NOT_SHOWN = "not shown"  # measured, and the two brokers came out the same
-PARTLY = "partly confirmed"  # the claimed winner won, but a figure the claim gives was not met
+from harness.ab import expiry, performance
+from harness.ab.families import Family, family_answer
+from harness.ab.sides import Row, side_by_side
+from harness.ab.verdicts import TIE, Answer, by_winner, headline, name, unmeasured
 
 
 @dataclass(frozen=True)
@@ -37,115 +42,112 @@ DOCUMENT_TABLE = (
 )
 
 RELIABILITY = ("acks.", "results.", "dead_letters.crash_loop_is_bounded", "latency.webhooks_reach_queue")
-MESSAGING = ("priority.", "retries.", "dead_letters.", "acks.")
+MESSAGING = ("priority.", "retries.", "dead_letters.", "acks.", "topology.dead_letter_path_declared")
 DEAD_LETTERS = ("dead_letters.", "topology.dead_letter_path_declared")
+NO_DLX = {"topology.dead_letter_path_declared": "{broker} has no dead-letter exchange"}
+FAMILIES = {
+    "Fiabilité": Family(RELIABILITY, "acks, results, crash loops, messages reaching queues"),
+    "Fonctionnalités Messaging": Family(MESSAGING, "priority, retries, dead letters, acks", NO_DLX),
+    "Routing Avancé": Family(("routing.",), "routing checks (topic matching, loss safety)"),
+    "Dead Letter Queues": Family(DEAD_LETTERS, "dead-letter checks", NO_DLX,
+                                 works=("dead_letters.dead_letters_after_max_retries",)),
+}
+PROBED_DEAD_LETTERS = ("Fonctionnalités Messaging", "Dead Letter Queues")  # rows the probe's DLX cases speak to
+
+
+@dataclass(frozen=True)
+class Capability:
+    """The capability run's reports (``reference`` on both brokers), or why there are none."""
+
+    reports: Mapping[str, dict[str, Any]] | None = None
+    source: str = "no capability run"
+    rows: list[Row] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, reports: Mapping[str, dict[str, Any]], source: str) -> Capability:
+        return cls(reports, source, side_by_side(reports))
 
 
 @dataclass(frozen=True)
 class Evidence:
-    reports: Mapping[str, dict[str, Any]]
+    reports: Mapping[str, dict[str, Any]]  # the compared target's report on each broker
     rows: list[Row]
     brokers: tuple[str, str]  # (origin: redis, destination: rabbitmq)
+    capability: Capability = field(default_factory=Capability)
+    probe: dict[str, Any] | None = None  # harness.ab.probe.probe_brokers
 
 
-def _tally(evidence: Evidence, broker: str, prefixes: tuple[str, ...]) -> tuple[int, int, int]:
-    """(passed, failed or error, not applicable) among checks whose id starts with a prefix."""
-    statuses = [r.outcomes[broker].status for r in evidence.rows if r.check.startswith(prefixes)]
-    return (statuses.count("passed"), statuses.count("failed") + statuses.count("error"), statuses.count("n/a"))
+Judge = Callable[[Evidence, Claim], tuple[Answer, Answer]]
 
 
-def _tally_text(counts: tuple[int, int, int]) -> str:
-    passed, failed, na = counts
-    return f"{passed} passed, {failed} failed" + (f", {na} n/a" if na else "")
+def marked_absent(claim: Claim) -> frozenset[str]:
+    """The brokers the claim marks as without the feature at all (❌)."""
+    return frozenset(b for b, mark in (("redis", claim.redis), ("rabbitmq", claim.rabbitmq)) if "❌" in mark)
 
 
-def _by_checks(evidence: Evidence, claim: Claim, prefixes: tuple[str, ...], what: str) -> dict[str, Any]:
-    """The broker passing more of the checks that ran on both wins; on a tie, the one where fewer of them are
-    n/a (the feature exists there); otherwise a tie."""
-    origin, destination = evidence.brokers
-    counts = {b: _tally(evidence, b, prefixes) for b in evidence.brokers}
-    common = [r for r in evidence.rows if r.check.startswith(prefixes)
-              and all(r.outcomes[b].status in ("passed", "failed", "error") for b in evidence.brokers)]
-    passed = {b: sum(r.outcomes[b].status == "passed" for r in common) for b in evidence.brokers}
-    names = {origin: "Redis", destination: "RabbitMQ"}
-    if passed[origin] != passed[destination]:
-        winner, rule = names[max(passed, key=lambda b: passed[b])], f"{len(common)} checks ran on both"
-    elif counts[origin][2] != counts[destination][2]:
-        winner, rule = names[min(counts, key=lambda b: counts[b][2])], "the same on common checks; fewer n/a"
-    else:
-        winner, rule = "tie", f"the same on the {len(common)} checks that ran on both"
-    applies = any(c[0] + c[1] for c in counts.values())
-    return _row(claim, {b: _tally_text(c) for b, c in counts.items()}, winner if applies else None,
-                f"{what}: " + "; ".join(f"{b} {_tally_text(c)}" for b, c in counts.items()) + f" ({rule})")
+def by_family(evidence: Evidence, claim: Claim) -> tuple[Answer, Answer]:
+    family, brokers = FAMILIES[claim.criterion], evidence.brokers
+    probed = expiry.dead_letter_features(evidence.probe, brokers) if claim.criterion in PROBED_DEAD_LETTERS else ()
+    capability = family_answer(evidence.capability.rows, brokers, family, claim.winner, marked_absent(claim), probed)
+    capability = replace(capability, evidence=f"{evidence.capability.source}: {capability.evidence}")
+    return capability, family_answer(evidence.rows, brokers, family, claim.winner, marked_absent(claim))
 
 
-def _row(claim: Claim, measured: dict[str, str], winner: str | None, evidence: str,
-         figures_met: bool = True) -> dict[str, Any]:
-    verdict = NOT_MEASURED if winner is None else NOT_SHOWN if winner == "tie" else CONTRADICTED
-    if winner == claim.winner:
-        verdict = CONFIRMED if figures_met else PARTLY
-    return {"criterion": claim.criterion, "claimed": {"redis": claim.redis, "rabbitmq": claim.rabbitmq,
-                                                      "winner": claim.winner},
-            "measured": measured, "measured_winner": winner, "verdict": verdict, "evidence": evidence}
+def by_latency(evidence: Evidence, claim: Claim) -> tuple[Answer, Answer]:
+    reports, brokers = dict(evidence.reports), evidence.brokers
+    return performance.capability(reports, brokers, claim.winner), performance.configured(reports, brokers,
+                                                                                          claim.winner)
 
 
-def _latency(report: dict[str, Any]) -> tuple[Any, Any, Any]:
-    latency = report.get("latency") or {}
-    target, floor = latency.get("webhook_to_queue_us") or {}, latency.get("floor_publish_to_queue_us") or {}
-    return target.get("p50"), target.get("p99"), floor.get("p99")
+def by_ttl(evidence: Evidence, claim: Claim) -> tuple[Answer, Answer]:
+    return (expiry.ttl_capability(evidence.probe, evidence.brokers, claim.winner),
+            expiry.ttl_configured(evidence.rows, evidence.brokers, claim.winner))
 
 
-def _ms(value_us: Any) -> str:
-    return "—" if value_us is None else f"{float(value_us) / 1000:.2f} ms"
+def monitoring(evidence: Evidence, claim: Claim) -> tuple[Answer, Answer]:
+    """What the harness itself could observe of each broker: the same for any target, so both answers agree."""
+    answer = observed(evidence.reports, evidence.rows, evidence.brokers, claim)
+    return answer, replace(answer, evidence=f"the same for any target: {answer.evidence}")
 
 
-def performance(evidence: Evidence, claim: Claim) -> dict[str, Any]:
-    figures = {b: _latency(evidence.reports[b]) for b in evidence.brokers}
-    measured = {b: f"p50 {_ms(p50)}, p99 {_ms(p99)} (floor p99 {_ms(floor)})"
-                for b, (p50, p99, floor) in figures.items()}
-    p99s = {b: f[1] for b, f in figures.items()}
-    if any(v is None for v in p99s.values()):
-        return _row(claim, measured, None, "the load phase did not run on both brokers (--no-load, or it failed)")
-    origin, destination = evidence.brokers
-    bounds = {origin: 1000.0, destination: 5000.0}  # the document's "< 1ms" and "< 5ms", in µs
-    met = {b: p99s[b] < bounds[b] for b in evidence.brokers}
-    within = "; ".join(f"{b} p99 {'within' if met[b] else 'over'} the claimed {bounds[b] / 1000:g} ms"
-                       for b in evidence.brokers)
-    winner = "Redis" if p99s[origin] < p99s[destination] else "RabbitMQ"
-    rate = (evidence.reports[destination].get("latency") or {}).get("rate_rps")
-    return _row(claim, measured, winner, f"webhook-to-queue p99 at {rate} webhooks/s on each broker, same run "
-                f"(this machine's own figures; compare each with its floor): {within}", all(met.values()))
+def observed(reports: Mapping[str, dict[str, Any]], rows: list[Row], brokers: tuple[str, str],
+             claim: Claim) -> Answer:
+    origin, destination = brokers
+    samples = {b: len(reports[b].get("timeline") or []) for b in brokers}
+    na = sum(r.outcomes[origin].status == "n/a" for r in rows if r.check.startswith("topology."))
+    measured = {destination: f"{samples[destination]} samples of per-queue depth, consumers and rates from the "
+                             "management API",
+                origin: f"queue depth only (LLEN); no consumer counts, rates or bindings: {na} topology checks n/a"}
+    winner = name(destination) if samples[destination] > samples[origin] or na else TIE
+    words = f"{name(origin)} has no management API: per-queue consumers, rates and bindings cannot be read there"
+    return Answer(by_winner(claim.winner, winner), winner, measured,
+                  "what the harness itself could observe of each broker during the run" + (f"; {words}" if na else ""))
 
 
-def monitoring(evidence: Evidence, claim: Claim) -> dict[str, Any]:
-    origin, destination = evidence.brokers
-    samples = {b: len(evidence.reports[b].get("timeline") or []) for b in evidence.brokers}
-    na = _tally(evidence, origin, ("topology.",))[2]
-    measured = {destination: f"{samples[destination]} samples of per-queue depth, consumers and rates "
-                             "from the management API",
-                origin: f"queue depth only (LLEN); no consumer counts, rates or bindings: {na} topology "
-                        "checks n/a"}
-    winner = "RabbitMQ" if samples[destination] > samples[origin] or na else "tie"
-    return _row(claim, measured, winner, "what the harness itself could observe of each broker during the run")
+def not_measured(why: str) -> Judge:
+    def judge(evidence: Evidence, claim: Claim) -> tuple[Answer, Answer]:
+        return unmeasured(evidence.brokers, why), unmeasured(evidence.brokers, why)
+    return judge
 
 
-def not_measured(why: str) -> Callable[[Evidence, Claim], dict[str, Any]]:
-    def row(evidence: Evidence, claim: Claim) -> dict[str, Any]:
-        return _row(claim, {b: "not measured" for b in evidence.brokers}, None, why)
-    return row
-
-
-JUDGES: dict[str, Callable[[Evidence, Claim], dict[str, Any]]] = {
-    "Performance": performance,
-    "Fiabilité": lambda e, c: _by_checks(e, c, RELIABILITY, "acks, results, crash loops, messages reaching queues"),
-    "Fonctionnalités Messaging": lambda e, c: _by_checks(e, c, MESSAGING, "priority, retries, dead letters, acks"),
+JUDGES: dict[str, Judge] = {
+    "Performance": by_latency,
+    "Fiabilité": by_family,
+    "Fonctionnalités Messaging": by_family,
     "Monitoring": monitoring,
-    "Routing Avancé": lambda e, c: _by_checks(e, c, ("routing.",), "routing checks (topic matching, loss safety)"),
-    "Dead Letter Queues": lambda e, c: _by_checks(e, c, DEAD_LETTERS, "dead-letter checks"),
-    "Message TTL": not_measured("no check of this run sets or observes a message TTL"),
+    "Routing Avancé": by_family,
+    "Dead Letter Queues": by_family,
+    "Message TTL": by_ttl,
     "Clustering": not_measured("one node of each broker on this machine: clustering is not exercised"),
 }
 
 
+def claim_row(claim: Claim, capability: Answer, configured: Answer) -> dict[str, Any]:
+    return {"criterion": claim.criterion,
+            "claimed": {"redis": claim.redis, "rabbitmq": claim.rabbitmq, "winner": claim.winner},
+            "verdict": headline(capability, configured),
+            "capability": capability.to_dict(), "configured": configured.to_dict()}
+
+
 def claims_table(evidence: Evidence) -> list[dict[str, Any]]:
-    return [JUDGES[claim.criterion](evidence, claim) for claim in DOCUMENT_TABLE]
+    return [claim_row(claim, *JUDGES[claim.criterion](evidence, claim)) for claim in DOCUMENT_TABLE]

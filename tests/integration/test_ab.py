@@ -46,6 +46,12 @@ def test_reference_quick_compares_both_brokers_and_renders(harness) -> None:
     assert na and all(c["outcomes"]["redis"]["reason"].startswith("not applicable on redis: ") for c in na)
     regressions = [f for f in data["findings"] if "fails on rabbitmq" in f["title"]]
     assert [f["subject"] for f in regressions if not f["subject"].startswith("latency.")] == []
+    # reference answers the capability questions itself; the probe measures the TTL row on both brokers
+    assert ab["capability"]["source"] == "the compared run (its target is reference)"
+    claims = {c["criterion"]: c for c in ab["claims"]}
+    assert claims["Message TTL"]["capability"]["verdict"] == "confirmed", claims["Message TTL"]
+    assert claims["Dead Letter Queues"]["capability"]["winner"] == "RabbitMQ", claims["Dead Letter Queues"]
+    assert all(c["capability"]["evidence"] and c["configured"]["evidence"] for c in ab["claims"])
     if chromium() is None:
         pytest.skip("chromium is not installed (make browser installs it): the page was not rendered")
     html = next(p for p in run.report_dir.glob("*/report.html") if p.parent.name != "latest")
@@ -63,7 +69,7 @@ def test_reference_quick_compares_both_brokers_and_renders(harness) -> None:
 def test_seed_under_old_kombu_routes_on_redis_and_drops_on_rabbitmq(harness) -> None:
     """The document's 'ai.*' binding: kombu 5.2 on Redis lets '*' match 'generate.code'; RabbitMQ does not."""
     run = harness("ab", "--target", "seed", "--target-python", str(OLD_PYTHON), "--quick", "--no-load",
-                  "--services", "external", timeout=420)
+                  "--no-capability", "--services", "external", timeout=420)
     assert run.code == 1, run.stderr[-3000:]
     data = run.report
     regression = next(f for f in data["findings"] if f["subject"] == ROUTE)
@@ -75,3 +81,6 @@ def test_seed_under_old_kombu_routes_on_redis_and_drops_on_rabbitmq(harness) -> 
                and c["subject"] == "ai_agent_background.generate_code")
     assert row["change"] == "regression" and row["outcomes"]["rabbitmq"]["findings"]
     assert data["ab"]["runtime"]["redis"]["celery"].startswith("5.2")
+    assert data["ab"]["capability"]["source"] == "no capability run (--no-capability)"
+    routing = next(c for c in data["ab"]["claims"] if c["criterion"] == "Routing Avancé")
+    assert routing["capability"]["verdict"] == "not measured" and routing["configured"]["winner"] == "Redis"
