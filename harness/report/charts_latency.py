@@ -151,9 +151,3 @@ def series_chart(latency: dict[str, Any], origin: float | None) -> Chart:
     if latency.get("slo_p99_ms") is not None:
         horizontal_line(fig, xs, float(latency["slo_p99_ms"]), f"SLO p99 {latency['slo_p99_ms']} ms", SLO_COLOR)
     return Chart("latency-series", "Latency over time", fig)
-
-
-def latency_charts(latency: dict[str, Any], origin: float | None) -> list[Chart]:
-    from harness.report.charts_spectrum import spectrum_chart  # it builds on this module's buckets
-
-    return [cdf_chart(latency), spectrum_chart(latency), histogram_chart(latency), series_chart(latency, origin)]

@@ -20,7 +20,8 @@ from markupsafe import Markup
 from harness.redact import redact_tree
 from harness.report.charts import Chart, time_origin
 from harness.report.charts_broker import broker_charts, fault_charts
-from harness.report.charts_latency import latency_charts
+from harness.report.charts_latency import cdf_chart, histogram_chart, series_chart
+from harness.report.charts_spectrum import spectrum_chart
 from harness.report.judged import NOT_JUDGED, judgement_of
 from harness.report.model import RunReport
 
@@ -114,6 +115,11 @@ def latency_rows(latency: dict[str, Any]) -> list[tuple[str, str]]:
 
 PAGE_DEFAULTS: dict[str, Any] = {"target": "?", "verdict": "fail", "run_id": "", "checks": [], "findings": [],
                                  "services": {}, "target_runtime": {}}
+
+
+def latency_charts(latency: dict[str, Any], origin: float | None) -> list[Chart]:
+    """The latency section's charts, in reading order: the CDF, the percentile spectrum, the histogram, over time."""
+    return [cdf_chart(latency), spectrum_chart(latency), histogram_chart(latency), series_chart(latency, origin)]
 
 
 def page_context(data: dict[str, Any]) -> dict[str, Any]:
