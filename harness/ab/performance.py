@@ -4,7 +4,8 @@
 read through the same tap, with no target in the path. A claimed figure below the floor's p99 is not
 resolvable on this machine: the machine does not show that figure for anything, the broker alone included.
 
-*As configured* is the target's webhook-to-queue p99 on each broker, judged against each claimed figure by
+*As configured* is the target's webhook-to-queue p99 on each broker: a claim under the floor's own p99 is not
+resolvable there either; otherwise it is judged against each claimed figure by
 ``harness.load.summary.slo_judgement``, the latency gate's own rule with the claim as the SLO: within it
 passes; over it is not resolvable only when the floor is over it too and the target adds no more than the
 claim on top of the floor; a target that adds more than the whole claim to the floor contradicts it.
@@ -80,7 +81,11 @@ def configured(reports: dict[str, dict[str, Any]], brokers: tuple[str, str], cla
 
 
 def judgement(section: dict[str, Any], claimed_us: float) -> tuple[str, str]:
-    """slo_judgement of the target's p99 with the claimed figure as the SLO."""
+    """slo_judgement of the target's p99 with the claimed figure as the SLO; a claim under the floor's own p99
+    is not resolvable on this machine, whatever the target adds (nothing here shows that figure)."""
+    floor = (section.get("floor_publish_to_queue_us") or {}).get("p99")
+    if floor is not None and float(floor) > claimed_us:
+        return "inconclusive", f"the floor's own p99 {ms(floor)} is over the claimed {claimed_us / 1000:g} ms"
     summary = {**section, "slo_p99_ms": claimed_us / 1000}
     for key in ("webhook_to_queue_us", "floor_publish_to_queue_us"):
         summary[key] = {"p50": None, "p99": None, **(section.get(key) or {})}
