@@ -22,12 +22,12 @@ from harness.config import (
     HarnessConfig,
     RunOptions,
     load_config,
-    parse_assignments,
     services_from_env,
 )
 from harness.errors import HarnessError
 from harness.faults.plan import parse_faults, plan_for
 from harness.redact import mask_url_passwords
+from harness.target_settings import parse_assignments
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
 

@@ -8,17 +8,16 @@ the process environment.
 
 from __future__ import annotations
 
-import re
-import shlex
 import tomllib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from harness.errors import ConfigError
 from harness.findings import Severity
+from harness.target_settings import TargetSettings, target_settings
 
 BACKENDS = ("auto", "docker", "local", "external")
 BROKERS = ("rabbitmq", "redis")  # the target's Celery broker: the migration's destination, or its origin
@@ -27,7 +26,6 @@ TASK_BODIES = ("stub", "real")
 LOAD_TOPOLOGIES = ("paused", "shared")  # harness.load.topology
 DIALECTS = ("monday", "document")  # webhook bodies: Monday's own {"event": {"type", ...}}, or the document's
 DOCUMENT_DIALECT_TARGETS = ("seed", "reference")  # the bundled targets, whose webhooks read the document's flavour
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -138,27 +136,6 @@ class RunOptions:
 
 
 @dataclass(frozen=True)
-class TargetSettings:
-    """How the project's own service starts: ``[target]`` in harness.toml (``[tool.harness.target]``), then options.
-
-    ``env_file``, ``env`` and ``pass_env`` make the project's own environment (its settings); the harness's
-    wiring (broker, result backend, secrets, Monday) goes on top, and ``wiring`` also gives those values under
-    the project's own names (``DATABASE_URL = "DATABASE_URL"``: the run's database as a plain URL).
-    """
-
-    celery_app: str | None = None
-    webhook_app: str | None = None
-    python: str | None = None
-    env_file: str | None = None  # relative to the project directory
-    env: tuple[tuple[str, str], ...] = ()
-    pass_env: tuple[str, ...] = ()  # names whose values come from the harness's own environment
-    wiring: tuple[tuple[str, str], ...] = ()  # (project's variable, harness value it receives)
-    setup: tuple[str, ...] = ()  # a command run once, in the target's environment, before it starts
-    setup_sql: str | None = None  # a SQL file run once in the run's database before the target starts
-    workers: tuple[tuple[str, ...], ...] = ()  # one `celery worker` argument list per worker
-
-
-@dataclass(frozen=True)
 class HarnessConfig:
     contract: Contract
     services: ServiceSettings = field(default_factory=ServiceSettings)
@@ -192,17 +169,6 @@ def services_from_env(env: Mapping[str, str], backend: str = "auto") -> ServiceS
         database_url=env.get("HARNESS_DATABASE_URL") or None,
         redis_url=env.get("HARNESS_REDIS_URL") or None,
     )
-
-
-def parse_assignments(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """``--target-env KEY=VALUE`` options; the value is never echoed back (it may be a secret)."""
-    pairs = []
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not ENV_NAME.match(name):
-            raise ConfigError(f"--target-env must look like NAME=value (got one starting {name[:20]!r})")
-        pairs.append((name, value))
-    return tuple(pairs)
 
 
 def validate(config: HarnessConfig) -> None:
@@ -303,23 +269,6 @@ def _follow_renames(raw: dict[str, Any], base: list[dict[str, Any]]) -> dict[str
     return raw
 
 
-def target_settings(raw: Mapping[str, Any]) -> TargetSettings:
-    """The ``[target]`` table, checked key by key (a typo is a one-line error, not a silent default)."""
-    unknown = set(raw) - {f.name for f in fields(TargetSettings)}
-    if unknown:
-        raise ConfigError(f"[target] has unknown keys: {', '.join(sorted(unknown))}")
-    try:
-        return TargetSettings(
-            celery_app=_opt_str(raw, "celery_app"), webhook_app=_opt_str(raw, "webhook_app"),
-            python=_opt_str(raw, "python"), env_file=_opt_str(raw, "env_file"),
-            env=_str_pairs(raw.get("env", {}), "env"), pass_env=_str_list(raw.get("pass_env", []), "pass_env"),
-            wiring=_str_pairs(raw.get("wiring", {}), "wiring"), setup=_command(raw.get("setup", [])),
-            setup_sql=_opt_str(raw, "setup_sql"),
-            workers=tuple(_str_list(w, "workers") for w in raw.get("workers", [])))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"[target] {exc}") from None
-
-
 def _with_run_options(target: TargetSettings, run: RunOptions) -> TargetSettings:
     """Options given on the command line win over the project's table; --pass-env adds names."""
     return replace(
@@ -335,37 +284,6 @@ def _with_default_target(run: RunOptions, target: TargetSettings) -> RunOptions:
     if run.target:
         return run
     return replace(run, target=target.celery_app or "reference")
-
-
-def _opt_str(raw: Mapping[str, Any], key: str) -> str | None:
-    value = raw.get(key)
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{key} must be a string")
-    return value
-
-
-def _str_list(value: Any, key: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TypeError(f"{key} must be a list of strings")
-    return tuple(value)
-
-
-def _str_pairs(value: Any, key: str) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, dict):
-        raise TypeError(f"{key} must be a table of NAME = \"value\"")
-    for name, item in value.items():
-        if not ENV_NAME.match(name) or not isinstance(item, str | int | float | bool):
-            raise ValueError(f"{key}: {name!r} must be a variable name with a plain value")
-    return tuple((name, _env_text(item)) for name, item in value.items())
-
-
-def _env_text(value: str | int | float | bool) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _command(value: Any) -> tuple[str, ...]:
-    """``setup``: a list of arguments, or one string split like a shell would."""
-    return tuple(shlex.split(value)) if isinstance(value, str) else _str_list(value, "setup")
 
 
 def _contract_from(raw: dict[str, Any], dialect: str = "monday") -> Contract:

@@ -20,7 +20,6 @@ from harness.config import (
     HarnessConfig,
     RunOptions,
     load_config,
-    parse_assignments,
     services_from_env,
 )
 from harness.errors import HarnessError
@@ -29,6 +28,7 @@ from harness.findings import NOT_APPLICABLE, CheckFailed, CheckSkipped
 from harness.ledger.render import reliability_lines
 from harness.redact import Redactor
 from harness.report import CheckRecord, RunReport, write_run
+from harness.target_settings import parse_assignments
 
 if TYPE_CHECKING:
     from harness.session import Session

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from harness.config import TargetSettings
 from harness.errors import TargetError
 from harness.services.base import Services
+from harness.target_settings import TargetSettings
 
 _SECRET_NAME = re.compile(r"SECRET|TOKEN|KEY|PASS|PWD|AUTH|CREDENTIAL|PRIVATE|DSN|URL|SALT|COOKIE", re.I)
 PLAIN_VALUE_MAX = 8  # a value shorter than this, under a name that does not sound secret, is left readable

@@ -14,7 +14,7 @@ from typing import Any
 import port_for
 import psycopg2
 
-from harness.config import Contract, RunOptions, TargetSettings
+from harness.config import Contract, RunOptions
 from harness.errors import TargetError
 from harness.probes.executions import ExecutionLog
 from harness.services.base import Database, Services, database_error_line
@@ -23,6 +23,7 @@ from harness.target.calls import call_for
 from harness.target.env import RunSecrets, base_env, target_env, wiring_aliases
 from harness.target.spec import TargetSpec
 from harness.target.workers import worker_layout
+from harness.target_settings import TargetSettings
 
 BOOTSTRAP = Path(__file__).resolve().parent / "harness_bootstrap.py"
 FAST_START = ["--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]

@@ -8,8 +8,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.config import RunOptions, TargetSettings
+from harness.config import RunOptions
 from harness.errors import TargetError
+from harness.target_settings import TargetSettings
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "targets"
 BUNDLED = {"reference": "reference_target", "seed": "seed_target"}

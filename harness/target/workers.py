@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from harness.config import Contract, TargetSettings
+from harness.config import Contract
+from harness.target_settings import TargetSettings
 
 QUEUE_OPTIONS = ("--queues", "-Q")
 

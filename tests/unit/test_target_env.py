@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.config import RunOptions, TargetSettings, load_config, parse_assignments, target_settings
+from harness.config import RunOptions, load_config
 from harness.errors import ConfigError, StartupTimeout, TargetError, exception_summary
 from harness.services.base import Broker, Database, Services
 from harness.target.env import RunSecrets, project_env, values_to_redact
 from harness.target.launch import prepare_env
 from harness.target.spec import resolve
+from harness.target_settings import TargetSettings, parse_assignments, target_settings
 
 PYDANTIC_FAILURE = """\
 Traceback (most recent call last):
