@@ -28,6 +28,7 @@ import port_for
 from harness.config import RunOptions, load_config, services_from_env
 from harness.load.phase import LoadPlan, locust_base, run_locust
 from harness.load.summary import one_line
+from harness.load.topology import measured_topology
 from harness.session import Session, new_run_id, open_session
 
 ROOT = Path.cwd()
@@ -84,10 +85,12 @@ def generator_ratio(session: Session, folder: Path, rounds: int) -> dict[str, An
 
 
 def reference_figures(session: Session, folder: Path, rate: float, seconds: float) -> dict[str, Any]:
+    """The load phase's own measurement (consumers paused for the window, as ``harness run`` measures)."""
     plan = LoadPlan(rate_rps=rate, seconds=seconds, warmup_s=3, users=max(20, int(rate // 10)))
-    code, _output = run_locust(session, plan, WEBHOOK_FILE, folder)
+    with measured_topology(session, session.config.run.load_topology) as topology:
+        code, _output = run_locust(session, plan, WEBHOOK_FILE, folder)
     summary: dict[str, Any] = json.loads((folder / "latency.json").read_text())
-    summary["locust_exit_code"] = code
+    summary["locust_exit_code"], summary["topology"] = code, topology
     return summary
 
 
@@ -114,6 +117,8 @@ def report_lines(reference: dict[str, Any], generator: dict[str, Any]) -> list[s
         f"  SLO p99 ≤ {reference['slo_p99_ms']:g} ms: {reference['verdict']} (Locust exit code "
         f"{reference['locust_exit_code']})",
         f"  {one_line(reference)}",
+        f"  measured with {reference['topology']}; the instrument (generator and tap) "
+        f"{reference.get('instrument_pct_per_100_rps')}% of a core per 100 webhooks/s",
         "generator, flat out against a trivial endpoint (best of "
         f"{len(generator['plain_rps'])} rounds of {GENERATOR_SECONDS} s, {GENERATOR_USERS} users):",
         f"  plain FastHttpUser, fixed body   {max(generator['plain_rps']):.0f} req/s  "

@@ -81,6 +81,15 @@ def busiest(readings: list[dict[str, Any] | None]) -> dict[str, Any] | None:
     return {**merged, "processes": len(found)}
 
 
+def instrument_cost(cpu: dict[str, Any] | None, rate_rps: float) -> float | None:
+    """The instrument's own cost: the load generator and its tap together, in % of one core per 100 webhooks/s
+    (with several load processes, each is counted at the busiest one's share)."""
+    if not cpu or not rate_rps:
+        return None
+    both = float(cpu["generator_pct"]) + float(cpu["tap_pct"])
+    return round(both * int(cpu.get("processes", 1)) * 100 / rate_rps, 1)
+
+
 def cpu_notes(cpu: dict[str, Any] | None) -> list[str]:
     """What the readings say about the figures, when they say anything."""
     if not cpu:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from harness.load.cpu import cpu_notes
+from harness.load.cpu import cpu_notes, instrument_cost
 from harness.load.histograms import CORRECTED, FLOOR, HTTP_PREFIX, UNCORRECTED, LatencyBook, log_buckets, percentiles
 
 EXIT_LATENCY_GATE = 3  # distinct from Locust's 1 (requests failed) and 2 (unhandled error)
@@ -71,6 +71,7 @@ def summarize(book: LatencyBook, facts: RunFacts) -> dict[str, Any]:
         "warmup_s": facts.warmup_s,
         "processes": facts.processes,
         "cpu": facts.cpu,
+        "instrument_pct_per_100_rps": instrument_cost(facts.cpu, facts.rate_rps),
         "slo_p99_ms": facts.slo_p99_ms,
         "deadline_s": facts.deadline_s,
         "http_us": {status: percentiles(h) for status, h in sorted(book.series(HTTP_PREFIX).items())},

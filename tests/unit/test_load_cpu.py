@@ -86,3 +86,12 @@ def test_the_web_tab_shows_the_readings_and_what_they_say() -> None:
     assert table[0]["note"].startswith("PASS: the machine's 2 cores were 97% busy")
     assert "CPU while measuring: machine 97% of 2 cores, load process 20% and its tap 8% of a core" in table[-1]["note"]
     assert "CPU" not in webtab.rows(summarize(book, dataclasses.replace(facts, cpu=None)))[-1]["note"]
+
+
+def test_the_instruments_cost_is_per_100_webhooks_per_second() -> None:
+    from harness.load.cpu import instrument_cost
+
+    reading = {"cores": 2, "seconds": 30, "machine_busy_pct": 40.0, "generator_pct": 12.0, "tap_pct": 8.0}
+    assert instrument_cost(reading, 100) == 20.0 and instrument_cost(reading, 300) == 6.7
+    assert instrument_cost({**reading, "processes": 2}, 100) == 40.0
+    assert instrument_cost(None, 100) is None and instrument_cost(reading, 0) is None
