@@ -8,7 +8,7 @@ import sys
 import time
 
 from harness.load import webtab
-from harness.load.cpu import GENERATOR_BUSY_PCT, MACHINE_BUSY_PCT, CpuMeter, busiest, cpu_notes
+from harness.load.cpu import GENERATOR_BUSY_PCT, MACHINE_BUSY_PCT, CpuMeter, busiest, cpu_notes, instrument_cost
 from harness.load.histograms import CORRECTED, FLOOR, LatencyBook
 from harness.load.summary import RunFacts, judge, summarize
 
@@ -89,8 +89,6 @@ def test_the_web_tab_shows_the_readings_and_what_they_say() -> None:
 
 
 def test_the_instruments_cost_is_per_100_webhooks_per_second() -> None:
-    from harness.load.cpu import instrument_cost
-
     reading = {"cores": 2, "seconds": 30, "machine_busy_pct": 40.0, "generator_pct": 12.0, "tap_pct": 8.0}
     assert instrument_cost(reading, 100) == 20.0 and instrument_cost(reading, 300) == 6.7
     assert instrument_cost({**reading, "processes": 2}, 100) == 40.0
