@@ -152,8 +152,10 @@ def _deliveries_engine():
         with engine.begin() as conn:
             conn.execute(sqlalchemy.text(
                 "CREATE TABLE IF NOT EXISTS task_deliveries (attempt text PRIMARY KEY, starts int NOT NULL)"))
-    except sqlalchemy.exc.IntegrityError:
-        pass  # another worker process created it at the same moment
+    except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.ProgrammingError):
+        # another worker process created it at the same moment: PostgreSQL's IF NOT EXISTS is not safe against
+        # a concurrent CREATE, which fails on the table's row type (UniqueViolation, or DuplicateObject)
+        pass
     return engine
 
 
