@@ -31,7 +31,7 @@ def deployed(tmp_path: Path, env: str = "", harness_toml: str = "") -> Path:
     for name in ("pyproject.toml", "schema.sql", "ci.env"):
         shutil.copy(PROJECT / name, project / name)
     with (project / "ci.env").open("a", encoding="utf-8") as settings:
-        settings.write(env)
+        settings.write(f"TASKFLOW_LOG_DIR={tmp_path / 'taskflow-logs'}\n{env}")  # its own log files, kept here
     (project / "harness.toml").write_text(f'[target]\npython = "{PYTHON}"\n{harness_toml}', encoding="utf-8")
     return project
 
