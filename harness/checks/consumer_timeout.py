@@ -106,14 +106,13 @@ def lone_worker(session: Session, queue: str) -> Iterator[Any]:
     log = target.workdir / LOG_NAME
     executor = processes.worker_executor(command, target.env, log,
                                          lambda: target.executions.ready_count() > ready_before)
-    target.publisher.control("cancel_consumer", queue)
-    try:
-        with rabbit_setting(node_of(session), "consumer_timeout", TIMEOUT_MS):
-            processes.start_process(executor, f"second worker of {session.spec.name}", log)
-        yield executor
-    finally:
-        processes.stop_process(executor)
-        target.publisher.control("add_consumer", queue)
+    with target.consumers_paused(queue):
+        try:
+            with rabbit_setting(node_of(session), "consumer_timeout", TIMEOUT_MS):
+                processes.start_process(executor, f"second worker of {session.spec.name}", log)
+            yield executor
+        finally:
+            processes.stop_process(executor)
 
 
 def _exit_code(executor: Any) -> int | None:

@@ -60,12 +60,9 @@ def backlog_consumed_highest_first(session: Session, task: str | None = None) ->
     contract = session.config.contract
     task = task or contract.retry.task
     queue = contract.task(task).queue
-    session.target.publisher.control("cancel_consumer", queue)
-    try:
+    with session.target.consumers_paused(queue):
         ids = {publish(session, ORDER, task, {"hang": HANG_S}, priority=p): p for p in BACKLOG_PRIORITIES}
         time.sleep(0.3)  # let every message settle in the queue before anyone consumes
-    finally:
-        session.target.publisher.control("add_consumer", queue)
     started = poll(lambda: [x for i in ids for x in executions(session, i)[:1]],
                    lambda found: len(found) == len(ids), 20.0)
     ordered = sorted(started, key=lambda x: x.t)

@@ -32,12 +32,12 @@ def queue_ttl(queue: dict[str, Any]) -> tuple[int | None, str | None]:
     return (int(ttl) if ttl is not None else None), (str(dlx) if dlx is not None else None)
 
 
-def ttl_does_not_drop_work(session: Session, name: str) -> str | None:
+def ttl_does_not_drop_work(session: Session, name: str) -> str:
     """Passes (with a note) when the queue has no TTL, or when a task that outwaits it still runs or reaches
     the contract's DLQ."""
     ttl_ms, dlx = queue_ttl(broker_queue(session, CHECK, name))
     if ttl_ms is None:
-        return None
+        return f"no x-message-ttl on {name} (argument or policy): nothing waiting in it expires"
     task = next((t.name for t in session.config.contract.tasks if t.queue == name), None)
     if task is None or ttl_ms > LIVE_TTL_MAX_MS:
         return _judge_declaration(session, name, ttl_ms, dlx)
@@ -47,12 +47,9 @@ def ttl_does_not_drop_work(session: Session, name: str) -> str | None:
 def _wait_out(session: Session, queue: str, task: str, ttl_ms: int) -> tuple[bool, list[str]]:
     """(ran, queues it was dead-lettered into) for one task that waited longer than the TTL; when it did not
     run, its loss is this check's finding, not results.no_enqueued_task_is_lost's too."""
-    session.target.publisher.control("cancel_consumer", queue)
-    try:
+    with session.target.consumers_paused(queue):
         task_id = publish(session, CHECK, task)
         time.sleep(ttl_ms / 1000 + MARGIN_S)
-    finally:
-        session.target.publisher.control("add_consumer", queue)
     ran = bool(poll(lambda: executions(session, task_id), bool, 5.0))
     moved = sorted({o.queue for o in session.tap.observations(task_id) if o.queue != queue})
     if not ran:

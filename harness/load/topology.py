@@ -10,7 +10,7 @@ everything running on the same cores, as a production box that hosts both would.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from harness.errors import TargetError
 from harness.session import Session
@@ -28,14 +28,11 @@ def measured_topology(session: Session, topology: str) -> Iterator[str]:
     if topology != "paused":
         yield TOPOLOGIES["shared"]
         return
-    paused: list[str] = []
-    try:
-        for queue in consumed_queues(session.target.description, session.config.contract):
-            session.target.publisher.control("cancel_consumer", queue)
-            paused.append(queue)
-        yield f"{TOPOLOGIES['paused']}: {', '.join(paused)}"
-    except TargetError as exc:  # a worker that does not answer remote control: say so and measure as is
-        yield f"{TOPOLOGIES['shared']} (pausing consumers failed: {exc})"
-    finally:
-        for queue in paused:
-            session.target.publisher.control("add_consumer", queue)
+    queues = consumed_queues(session.target.description, session.config.contract)
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(session.target.consumers_paused(*queues))
+        except TargetError as exc:  # a worker that does not answer remote control: say so and measure as is
+            yield f"{TOPOLOGIES['shared']} (pausing consumers failed: {exc})"
+            return
+        yield f"{TOPOLOGIES['paused']}: {', '.join(queues)}"

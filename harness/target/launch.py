@@ -51,6 +51,20 @@ class RunningTarget:
             self.published.append((str(reply["id"]), task))
         return reply
 
+    @contextmanager
+    def consumers_paused(self, *queues: str) -> Iterator[None]:
+        """Every worker stops consuming ``queues`` meanwhile (Celery's ``cancel_consumer``), so messages wait in
+        them; consuming resumes on exit, error or not, for each queue that was paused."""
+        paused: list[str] = []
+        try:
+            for queue in queues:
+                self.publisher.control("cancel_consumer", queue)
+                paused.append(queue)
+            yield
+        finally:
+            for queue in paused:
+                self.publisher.control("add_consumer", queue)
+
     def forget_published(self, task_id: str) -> None:
         """A task whose loss a check has already reported (one root cause, one finding): later checks of
         what became of every published task leave it out."""
