@@ -7,8 +7,8 @@ import time
 
 import sqlalchemy
 
+from harness.endpoints import Database
 from harness.faults.base import FaultContext, pause
-from harness.services.base import Database
 from harness.session import Session
 
 TERMINATE = sqlalchemy.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "

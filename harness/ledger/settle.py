@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable
 
 import pika.exceptions
 
+from harness.endpoints import Broker
 from harness.ledger.account import Verdict, judge, settled, with_ignored
 from harness.ledger.evidence import EvidenceReader
 from harness.ledger.records import Delivery, Evidence
 from harness.probes.amqp import queue_counts
-from harness.services.base import Broker
 
 SETTLE_POLL_S = 0.5
 QUIET_S = 1.5  # nothing new seen for this long before the account is closed

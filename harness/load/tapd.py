@@ -30,12 +30,12 @@ from urllib.parse import unquote, urlsplit
 
 import pika
 
+from harness.endpoints import Broker
 from harness.load.bodies import trigger_of, trigger_pattern
 from harness.probes.bodies import searchable
 from harness.probes.management import Management
 from harness.probes.tap import UNROUTABLE, Binding, Tap, target_bindings
 from harness.redact import mask_url_passwords
-from harness.services.base import Broker
 from payloads.factory import make_document_event
 
 
@@ -221,8 +221,8 @@ class Router:
 def start_tap_and_floor(config: TapConfig, emit: Callable[[str], None]) -> tuple[Any, FloorPublisher]:
     """The tap (started) and the floor publisher (not yet) for the broker the URL names."""
     if config.amqp_url.startswith(("redis://", "rediss://")):
+        from harness.endpoints import RedisServer
         from harness.load.tapd_redis import RedisFloorPublisher, RedisStreamTap
-        from harness.services.redis import RedisServer
 
         floor: FloorPublisher = RedisFloorPublisher(config, emit)
         return RedisStreamTap(RedisServer(config.amqp_url), Router(config, emit, floor)).start(), floor

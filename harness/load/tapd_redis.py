@@ -14,10 +14,10 @@ from typing import Any
 
 import kombu
 
+from harness.endpoints import RedisServer
 from harness.load.bodies import trigger_of
 from harness.load.tapd import FloorPublisher, celery_body, celery_headers
 from harness.probes.redis_tap import RedisTap, observation_of
-from harness.services.redis import RedisServer
 
 
 class RedisStreamTap(RedisTap):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pika
 import pika.exceptions
 
-from harness.services.base import Broker
+from harness.endpoints import Broker
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from typing import Any
 
 import redis
 
+from harness.endpoints import RedisServer
 from harness.probes.tap import PREFIX, Binding, Observation, ObservationLog
-from harness.services.redis import RedisServer
 
 SEP = "\x06\x16"  # kombu's Redis separator, in binding members and priority list names
 BINDING_PREFIX = "_kombu.binding."

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy
 
-from harness.services.base import Database
+from harness.endpoints import Database
 
 
 class _PlainUnpickler(pickle.Unpickler):

@@ -22,9 +22,9 @@ import pika
 import pika.exceptions
 from pika.adapters.blocking_connection import BlockingChannel
 
+from harness.endpoints import Broker
 from harness.probes.bodies import Decoded, decode_body, searchable
 from harness.probes.management import Management
-from harness.services.base import Broker
 
 PREFIX = "harness.tap"
 UNROUTABLE = "<unroutable>"

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from harness.config import ServiceSettings
+from harness.endpoints import Broker, Database
 from harness.errors import ServiceUnavailable
-from harness.services.base import Backend, Broker, Database, Services
+from harness.services.base import Backend, Services
 from harness.services.docker import DockerBackend
 from harness.services.external import ExternalBackend
 from harness.services.local import LocalBackend

@@ -1,55 +1,13 @@
-"""What every provisioning back-end yields: a broker and a database."""
+"""What every provisioning back-end yields: a broker and a database (their addresses: :mod:`harness.endpoints`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Protocol
-from urllib.parse import quote, urlsplit, urlunsplit
+from dataclasses import dataclass, field
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from harness.services.redis import RedisServer
-
-
-@dataclass(frozen=True)
-class Broker:
-    """A RabbitMQ node: AMQP endpoint plus its management API."""
-
-    host: str
-    port: int
-    user: str
-    password: str = field(repr=False)
-    management_url: str = ""
-    vhost: str = "/"
-
-    @property
-    def amqp_url(self) -> str:
-        vhost = quote(self.vhost, safe="")
-        return f"amqp://{quote(self.user, safe='')}:{quote(self.password, safe='')}@{self.host}:{self.port}/{vhost}"
-
-    def in_vhost(self, vhost: str) -> Broker:
-        return replace(self, vhost=vhost)
-
-
-@dataclass(frozen=True)
-class Database:
-    """A PostgreSQL server and one database on it."""
-
-    url: str = field(repr=False)  # postgresql://user[:password]@host:port/dbname
-
-    @property
-    def name(self) -> str:
-        return urlsplit(self.url).path.lstrip("/")
-
-    def with_name(self, name: str) -> Database:
-        parts = urlsplit(self.url)
-        return Database(urlunsplit(parts._replace(path=f"/{name}")))
-
-    @property
-    def celery_backend_url(self) -> str:
-        """Celery's result-backend URL for this database (``db+postgresql://``)."""
-        return "db+" + self.url.replace("postgresql+psycopg2://", "postgresql://", 1)
+from harness.endpoints import Broker, Database, RedisServer
 
 
 class ServerControl(Protocol):

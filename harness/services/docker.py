@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
+from harness.endpoints import Broker, Database
 from harness.errors import ServiceUnavailable
-from harness.services.base import Broker, Controls, Database, Services
+from harness.services.base import Controls, Services
 from harness.services.local import _management_ready
 from harness.services.readiness import wait_until
 

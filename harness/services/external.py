@@ -9,10 +9,11 @@ from urllib.parse import unquote, urlsplit
 import sqlalchemy
 
 from harness.config import ServiceSettings
+from harness.endpoints import Broker, Database
 from harness.errors import ServiceUnavailable
 from harness.probes.management import Management
 from harness.redact import mask_url_passwords
-from harness.services.base import Broker, Controls, Database, Services, database_error_line
+from harness.services.base import Controls, Services, database_error_line
 
 DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -24,8 +24,9 @@ from mirakuru.exceptions import ExecutorError
 from pytest_postgresql.executors.proc import PostgreSQLExecutor
 from pytest_rabbitmq.factories.executor import RabbitMqExecutor
 
+from harness.endpoints import Broker, Database
 from harness.errors import ServiceUnavailable, StartupTimeout
-from harness.services.base import Broker, Controls, Database, Services
+from harness.services.base import Controls, Services
 from harness.services.readiness import tail, wait_until
 
 RABBIT_CANDIDATES = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/sbin/rabbitmq-server")

@@ -12,16 +12,15 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import port_for
 import redis
 from mirakuru import TCPExecutor
 from mirakuru.exceptions import ExecutorError
 
+from harness.endpoints import RedisServer
 from harness.errors import ServiceUnavailable
 from harness.redact import mask_url_passwords
 from harness.services.docker import docker_engine_answers
@@ -30,25 +29,6 @@ REDIS_IMAGE = "redis:7-alpine"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CLAIM_KEY = "harness:run"  # the marker a run leaves in the logical database it claimed
 REDIS_ORDER = ("docker", "local", "external")
-
-
-@dataclass(frozen=True)
-class RedisServer:
-    """One Redis logical database a run uses as its Celery broker."""
-
-    url: str = field(repr=False)  # redis://[:password@]host:port/db
-    backend: str = "external"
-
-    @property
-    def db(self) -> int:
-        path = urlsplit(self.url).path.lstrip("/")
-        return int(path) if path.isdigit() else 0
-
-    def in_db(self, db: int) -> RedisServer:
-        return RedisServer(urlunsplit(urlsplit(self.url)._replace(path=f"/{db}")), self.backend)
-
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url, socket_timeout=5, socket_connect_timeout=3)
 
 
 def redis_answers(url: str) -> tuple[bool, str]:

@@ -15,9 +15,10 @@ import port_for
 import psycopg2
 
 from harness.config import Contract, RunOptions
+from harness.endpoints import Database
 from harness.errors import TargetError
 from harness.probes.executions import ExecutionLog
-from harness.services.base import Database, Services, database_error_line
+from harness.services.base import Services, database_error_line
 from harness.target import processes
 from harness.target.calls import call_for
 from harness.target.env import RunSecrets, base_env, target_env, wiring_aliases

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 import redis
 
+from harness.endpoints import RedisServer
 from harness.errors import ServiceUnavailable
 from harness.probes.redis_tap import BINDING_PREFIX, RedisTap, list_depths
 from harness.services.docker import docker_engine_answers
-from harness.services.redis import CLAIM_KEY, RedisServer, provide_redis, redis_answers
+from harness.services.redis import CLAIM_KEY, provide_redis, redis_answers
 from tests.conftest import OLD_PYTHON
 
 pytestmark = [pytest.mark.live]

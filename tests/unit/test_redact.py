@@ -1,7 +1,7 @@
 """No secret survives redaction: URL passwords and registered values."""
 
+from harness.endpoints import Broker
 from harness.redact import Redactor, mask_url_passwords
-from harness.services.base import Broker
 
 
 def test_url_passwords_are_masked() -> None:

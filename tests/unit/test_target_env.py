@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from harness.config import RunOptions, load_config
+from harness.endpoints import Broker, Database
 from harness.errors import ConfigError, StartupTimeout, TargetError, exception_summary
-from harness.services.base import Broker, Database, Services
+from harness.services.base import Services
 from harness.target.env import RunSecrets, project_env, values_to_redact
 from harness.target.launch import prepare_env
 from harness.target.spec import resolve
