@@ -1,6 +1,8 @@
 """Local back-end: ephemeral rabbitmq-server and postgres processes in a temporary directory.
 
-Built on pytest-rabbitmq's and pytest-postgresql's mirakuru executors. Two adaptations:
+Built on pytest-rabbitmq's and pytest-postgresql's mirakuru executors, imported only when a server starts:
+pytest-rabbitmq's package loads pytest, and importing this module (and every layer that reaches it) must
+not. Two adaptations:
 - RabbitMQ gets a config file (loopback-only listeners, the management plugin on its own port, fast
   statistics) through extra environment variables on the executor.
 - ``pg_ctl`` refuses to run as root, so when the harness is root the executor is given a small wrapper
@@ -18,16 +20,19 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import port_for
 from mirakuru.exceptions import ExecutorError
-from pytest_postgresql.executors.proc import PostgreSQLExecutor
-from pytest_rabbitmq.factories.executor import RabbitMqExecutor
 
 from harness.endpoints import Broker, Database
 from harness.errors import ServiceUnavailable, StartupTimeout
 from harness.services.base import Controls, Services
 from harness.services.readiness import tail, wait_until
+
+if TYPE_CHECKING:
+    from pytest_postgresql.executors.proc import PostgreSQLExecutor
+    from pytest_rabbitmq.factories.executor import RabbitMqExecutor
 
 RABBIT_CANDIDATES = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/sbin/rabbitmq-server")
 RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
@@ -168,6 +173,8 @@ def local_rabbitmq(workdir: Path, consumer_timeout_ms: int | None = None) -> Ite
 def rabbit_node(workdir: Path, consumer_timeout_ms: int | None = None,
                 env: dict[str, str] | None = None) -> Iterator[tuple[Broker, LocalRabbit]]:
     """:func:`local_rabbitmq`, with the handle that stops and starts the node (``env``: added to its own)."""
+    from pytest_rabbitmq.factories.executor import RabbitMqExecutor  # its package imports pytest
+
     server = find_rabbitmq_server()
     assert server is not None
     amqp_port, dist_port, mgmt_port = (port_for.select_random() for _ in range(3))
@@ -223,6 +230,8 @@ def local_postgres(workdir: Path) -> Iterator[Database]:
 @contextmanager
 def postgres_cluster(workdir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[Database, LocalPostgres]]:
     """:func:`local_postgres`, with the handle that stops and starts the cluster (``env``: added to its own)."""
+    from pytest_postgresql.executors.proc import PostgreSQLExecutor
+
     pg_ctl = find_pg_ctl()
     assert pg_ctl is not None
     workdir.mkdir(parents=True)
