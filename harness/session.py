@@ -49,6 +49,8 @@ class Session:
     results: ResultBackend
     secrets: RunSecrets
     redactor: Redactor
+    project_dir: Path  # the project the run is of (its settings, its setup command's folder)
+    inherited_env: Mapping[str, str]  # the entry point's environment, which processes of the run start from
     monday: MondayLink | None = None  # the Monday emulator (or real Monday) with --oauth-test
 
     @property
@@ -120,7 +122,8 @@ def open_session(config: HarnessConfig, project_dir: Path, inherited_env: Mappin
         stack.callback(tap.stop)
         results = ResultBackend(services.database)
         stack.callback(results.close)
-        yield Session(config, run_id, services, spec, target, tap, api, results, run_secrets, redactor, monday)
+        yield Session(config, run_id, services, spec, target, tap, api, results, run_secrets, redactor, project_dir,
+                      inherited_env, monday)
 
 
 @contextmanager

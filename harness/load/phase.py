@@ -22,7 +22,6 @@ there is no latency to judge, and the ledger (``ledger.no_loss_under_load``) cou
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -84,9 +83,10 @@ def locust_command(plan: LoadPlan, locustfile: Path, webhook_url: str, run_dir: 
 
 
 def locust_env(session: Session) -> dict[str, str]:
-    """The generator's environment: the basics, plus the broker and secret (never on the command line)."""
+    """The generator's environment: the basics of the one the session was opened with, plus the broker and
+    secret (never on the command line)."""
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "VIRTUAL_ENV", "PYTHONPATH")
-    env = {k: v for k, v in os.environ.items() if k in keep}
+    env = {k: v for k, v in session.inherited_env.items() if k in keep}
     env.update(LOCUST_BROKER_URL=session.services.broker_url, LOCUST_WEBHOOK_SECRET=session.delivery_secret)
     if session.broker_kind == "rabbitmq":
         env.update(LOCUST_MANAGEMENT_URL=session.services.broker.management_url)
@@ -132,8 +132,8 @@ def run_locust(session: Session, plan: LoadPlan, locustfile: Path, run_dir: Path
     assert url is not None
     command = locust_command(plan, locustfile, url, run_dir, session.config.contract.slo_p99_ms, extra,
                              session.config.contract.webhook.dialect)
-    process = subprocess.Popen([*command, "--status-lines"], env=locust_env(session), cwd=Path.cwd(), text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen([*command, "--status-lines"], env=locust_env(session), cwd=session.project_dir,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     output: list[str] = []
     assert process.stdout is not None
     reader = threading.Thread(target=_pump, args=(process.stdout, output, on_status), daemon=True)

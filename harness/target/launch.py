@@ -149,10 +149,10 @@ def launch(spec: TargetSpec, services: Services, contract: Contract, run: RunOpt
            workdir: Path, secrets: RunSecrets, inherited: Mapping[str, str],
            monday_url: str | None = None, extra_env: Mapping[str, str] | None = None,
            settings: TargetSettings | None = None, project: Mapping[str, str] | None = None,
-           project_dir: Path | None = None) -> Iterator[RunningTarget]:
+           project_dir: Path) -> Iterator[RunningTarget]:
     settings = settings or TargetSettings()
     env = prepare_env(spec, services, secrets, run_id, workdir, inherited, monday_url, extra_env, project, settings)
-    prepare_database(settings, services, env, workdir, project_dir or Path.cwd())
+    prepare_database(settings, services, env, workdir, project_dir)
     description = inspect(spec, env, workdir)
     description["workers"] = worker_layout(description, contract, settings)  # what the checks judge
     executions = ExecutionLog(workdir / "probe.jsonl")
