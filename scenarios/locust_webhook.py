@@ -15,8 +15,11 @@ concurrency slots: the rate comes from --rate/--shape, not from the user count. 
 run once that many seconds were measured after --warmup-s.
 """
 
+from pathlib import Path
+
 from locust import FastHttpUser, constant, events, task
 
+from harness.config import Contract, RunOptions, load_config
 from harness.load import locust_glue
 
 
@@ -39,4 +42,11 @@ class WebhookUser(FastHttpUser):
         locust_glue.send(self)
 
 
-locust_glue.install(events, WebhookUser)
+def contract_of(run: RunOptions) -> Contract:
+    """The contract of the project Locust runs in, for the target its options name. This file is the entry
+    point of Locust's processes, so it is the one that reads the working directory and loads the
+    configuration (once, at each process's ``init``)."""
+    return load_config(Path.cwd(), run=run).contract
+
+
+locust_glue.install(events, WebhookUser, contract_of)

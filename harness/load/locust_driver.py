@@ -77,7 +77,7 @@ class LoadDriver:
         self.sends = SendLog(floor_prefix) if options.sends_log else None  # only when asked: it grows with the run
         self._alone = share >= 1.0
         config = tap_config(options, contract, prefix, floor_prefix, share)
-        self._tap = self._start_tap(tap or TapProcess(Path.cwd()), config)
+        self._tap = self._start_tap(tap or TapProcess(), config)
         self.cpu = CpuMeter(self._tap.pid)
         self.cpu_reading: dict[str, Any] | None = None
         self._greenlets = [gevent.spawn(self._read_tap), gevent.spawn(self._expire_loop)]

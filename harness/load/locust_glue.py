@@ -2,8 +2,9 @@
 
 - At import: Locust's response-time bucketing is replaced by a 3-significant-figure one, so the
   ``webhook → queue`` row keeps sub-millisecond precision in the UI (every worker imports this too).
-- ``init``: options; the master (or local runner) starts a target through ``harness.load.serve`` when
-  no webhook is given, installs the web tab and registers the custom messages.
+- ``init``: options, and the contract for the target they name (the locustfile, the entry point of
+  Locust's processes, loads it: :data:`ContractOf`); the master (or local runner) starts a target through
+  ``harness.load.serve`` when no webhook is given, installs the web tab and registers the custom messages.
 - ``test_start``: load processes start a :class:`LoadDriver`; the master and the local runner a
   :class:`Collector`. The master tells workers their share of the rate through the spawn options.
 - ``report_to_master`` / ``worker_report``: encoded histogram deltas, merged exactly on the master.
@@ -21,6 +22,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ import gevent
 import locust.stats
 from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 
-from harness.config import Contract, RunOptions, load_config
+from harness.config import Contract, RunOptions
 from harness.load.locust_collect import LOCAL, Collector
 from harness.load.locust_driver import LoadDriver
 from harness.load.locust_target import find_target
@@ -44,11 +46,13 @@ from payloads.pools import content_pools
 log = logging.getLogger("harness.load")
 DRAIN, FINAL = "harness_drain", "harness_final"
 INIT_TIMEOUT_S = 60
+ContractOf = Callable[[RunOptions], Contract]  # the project's contract, as resolved for a target and webhook
 
 
 @dataclass
 class _State:
     user_class: Any = None
+    contract_of: ContractOf | None = None
     contract: Contract | None = None
     driver: LoadDriver | None = None
     collector: Collector | None = None
@@ -63,10 +67,10 @@ class _State:
 STATE = _State()
 
 
-def install(events: Any, user_class: Any) -> None:
+def install(events: Any, user_class: Any, contract_of: ContractOf) -> None:
     locust.stats.bucket_response_time = fine_bucket  # type: ignore[assignment]
     locust.stats.PERCENTILES_TO_CHART = [0.5, 0.95, 0.99]
-    STATE.user_class = user_class
+    STATE.user_class, STATE.contract_of = user_class, contract_of
     events.init_command_line_parser.add_listener(add_arguments)
     events.init.add_listener(_on_init)
     events.test_start.add_listener(_on_test_start)
@@ -99,8 +103,9 @@ def _on_init(environment: Any, runner: Any, web_ui: Any = None, **_: Any) -> Non
     if environment.parsed_options is None:
         return
     ns = environment.parsed_options  # the target named here decides the contract's default dialect
-    run = RunOptions(target=ns.target, webhook_url=ns.webhook_url)
-    STATE.contract, STATE.environment = load_config(Path.cwd(), run=run).contract, environment
+    assert STATE.contract_of is not None
+    contract = STATE.contract_of(RunOptions(target=ns.target, webhook_url=ns.webhook_url))
+    STATE.contract, STATE.environment = contract, environment
     if isinstance(runner, WorkerRunner):
         runner.register_message(DRAIN, _on_drain, concurrent=True)
     if not isinstance(runner, MasterRunner):
@@ -118,7 +123,7 @@ def _on_init(environment: Any, runner: Any, web_ui: Any = None, **_: Any) -> Non
 
 def _prepare_load_process() -> None:
     """Pay the slow parts before the run's clock starts: the tap process's imports, the payload pools."""
-    STATE.tap = TapProcess(Path.cwd())
+    STATE.tap = TapProcess()
     content_pools()
 
 
@@ -234,7 +239,7 @@ def _drain(driver: LoadDriver) -> None:
     driver.drain()
     headless = STATE.environment is not None and getattr(STATE.environment.parsed_options, "headless", False)
     if STATE.tap is None and not headless:
-        STATE.tap = TapProcess(Path.cwd())  # ready for the next run started from the web UI
+        STATE.tap = TapProcess()  # ready for the next run started from the web UI
 
 
 def _on_drain(environment: Any, msg: Any, **_: Any) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 from typing import Any, NoReturn
 
 import gevent
@@ -40,7 +39,7 @@ def _give_up(served: ServedTarget, reason: str) -> NoReturn:
 
 def start_target(environment: Any, options: LoadOptions) -> ServedTarget:
     log.info("starting target %s (services %s)", options.target, options.services)
-    served = ServedTarget(options.target, options.services, Path.cwd())
+    served = ServedTarget(options.target, options.services)
     try:
         with gevent.Timeout(TARGET_START_TIMEOUT_S):
             info = served.info()
