@@ -1,5 +1,5 @@
 """The emulator's GraphQL request preparation on graphql-core (harness.monday.operation): literals,
-variables and graphql-ruby's error messages."""
+variables, graphql-ruby's error messages, fragments and directives."""
 
 from __future__ import annotations
 
@@ -112,3 +112,35 @@ def test_ids_accept_ints_and_strings() -> None:
     prepared = prepare(f"mutation {{ {COLUMN} }}", {}, None)
     assert prepared.fields[0].args["board_id"] == "1" and prepared.fields[0].args["item_id"] == "2"
 
+
+def test_fragments_and_directives_decide_the_root_fields() -> None:
+    query = """
+    query ($more: Boolean!) { ...Root  hidden: me @include(if: false) { id } }
+    fragment Root on Query {
+      me { ...Ids  name @include(if: $more) }
+      ... on Query { again: me @skip(if: $more) { id } }
+    }
+    fragment Ids on User { id  account { id } }
+    """
+    assert [f.key for f in prepare(query, {"more": True}, None).fields] == ["me"]
+    assert [f.key for f in prepare(query, {"more": False}, None).fields] == ["me", "again"]
+
+
+def test_skipped_mutation_fields_are_not_prepared() -> None:
+    query = """
+    mutation ($twice: Boolean = false) {
+      first: create_update(item_id: 1, body: "a") { id }
+      second: create_update(item_id: 1, body: "b") @include(if: $twice) { id }
+    }
+    """
+    assert [f.key for f in prepare(query, {}, None).fields] == ["first"]
+    assert [f.key for f in prepare(query, {"twice": True}, None).fields] == ["first", "second"]
+
+
+def test_fragment_mistakes_are_validation_errors() -> None:
+    assert errors_of("{ ...Missing }") == ["Unknown fragment 'Missing'."]
+    messages = errors_of("{ me { ...F } } fragment F on User { nickname }")
+    assert messages == ["Field 'nickname' doesn't exist on type 'User'"]
+    assert errors_of("{ me @include { id } }") == [
+        "Argument '@include(if:)' of type 'Boolean!' is required, but it was not provided."
+    ]
