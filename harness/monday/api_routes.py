@@ -17,9 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from harness.monday.config import API_VERSION_PATTERN, UNIFIED_ERRORS_VERSION
-from harness.monday.gql_exec import execute
-from harness.monday.gql_validate import PreparedOperation, prepare
-from harness.monday.gql_values import GraphQLErrors
+from harness.monday.operation import GraphQLErrors, PreparedOperation, execute, prepare
 from harness.monday.state import EmulatorState, TokenRecord
 from harness.monday.tokens import fingerprint, lookup_token, personal_token_record
 
@@ -123,7 +121,7 @@ class GraphQLRoute:
         except GraphQLErrors as exc:
             codes = {str(e.get("extensions", {}).get("code", "GRAPHQL_ERROR")) for e in exc.errors}
             raise Rejected(self._json({"errors": exc.errors}), ",".join(sorted(codes))) from exc
-        info.operation, info.fields = operation.kind, tuple(f.spec.name for f in operation.fields)
+        info.operation, info.fields = operation.kind, tuple(f.name for f in operation.fields)
         return operation
 
     def _request_body(self, raw: bytes) -> tuple[str, dict[str, object], str | None]:

@@ -1,7 +1,8 @@
 """Resolvers of the root fields: they read and change the emulated boards.
 
-Each returns a plain object tree (dicts and lists) that :mod:`gql_exec` projects onto the
-selection, or raises :class:`ResolverError`, which becomes an HTTP 200 ``errors[]`` entry.
+Each returns a plain object tree (dicts and lists) that graphql-core projects onto the selection
+(its default resolver reads dict keys), or raises :class:`ResolverError`, which becomes an HTTP 200
+``errors[]`` entry.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ Resolver = Callable[[EmulatorState, Mapping[str, object], TokenRecord], ObjectTr
 
 
 class ResolverError(Exception):
-    """An application-level error: HTTP 200 with ``errors[]`` and ``extensions.code``."""
+    """An application-level error: HTTP 200 with ``errors[]`` and ``extensions.code``.
+
+    graphql-core copies :attr:`extensions` into the error entry it reports for the field.
+    """
 
     def __init__(self, code: str, message: str, status_code: int = 200, **error_data: object) -> None:
         super().__init__(message)
@@ -27,6 +31,10 @@ class ResolverError(Exception):
         self.message = message
         self.status_code = status_code
         self.error_data = error_data
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"code": self.code, "status_code": self.status_code, "error_data": dict(self.error_data)}
 
 
 def resolve_me(state: EmulatorState, args: Mapping[str, object], token: TokenRecord) -> ObjectTree:

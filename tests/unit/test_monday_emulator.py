@@ -428,6 +428,34 @@ def test_create_update_is_recorded_on_the_item() -> None:
     assert emu.board()["items"]["77"]["updates"][0]["id"] == update["id"]
 
 
+def test_fragments_and_directives_shape_the_response() -> None:
+    emu = Emu()
+    query = """
+    query ($email: Boolean!) { ...Root  hidden: me @include(if: false) { id } }
+    fragment Root on Query { me { ...Ids  email @include(if: $email)  name @skip(if: true) } }
+    fragment Ids on User { id  ... on User { account { id } } }
+    """
+    user = emu.config.user
+    body = emu.graphql(emu.legacy_token(), query, {"email": False}).json()
+    assert body["data"] == {"me": {"id": user.user_id, "account": {"id": user.account_id}}}
+    body = emu.graphql(emu.legacy_token(), query, {"email": True}).json()
+    assert body["data"]["me"]["email"] == user.email
+
+
+def test_skipped_root_fields_neither_run_nor_cost() -> None:
+    emu = Emu(EmulatorConfig(limits=LimitConfig(complexity_budget=10, complexity_per_field=10)))
+    query = """
+    mutation ($twice: Boolean!) {
+      first: create_update(item_id: 5, body: "a") { id }
+      second: create_update(item_id: 5, body: "b") @include(if: $twice) { id }
+    }
+    """
+    response = emu.graphql(emu.legacy_token(), query, {"twice": False})
+    assert response.status_code == 200 and list(response.json()["data"]) == ["first"]
+    assert [u["body"] for u in emu.board()["items"]["5"]["updates"]] == ["a"]
+    assert emu.calls()[-1]["fields"] == ["create_update"]
+
+
 def test_revoking_a_refresh_token_revokes_its_access_tokens() -> None:
     emu = Emu()
     tokens = emu.pkce_tokens()

@@ -1,15 +1,11 @@
-"""The emulator's hand-rolled GraphQL parser and validator (harness.monday.gql_*)."""
+"""The emulator's GraphQL request preparation on graphql-core (harness.monday.operation): literals,
+variables, graphql-ruby's error messages, fragments and directives."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from harness.monday.gql_lexer import GraphQLSyntaxError
-from harness.monday.gql_parser import Const, EnumValue, ListValue, ObjectValue, Variable, parse
-from harness.monday.gql_validate import prepare
-from harness.monday.gql_values import GraphQLErrors, resolve
+from harness.monday.operation import GraphQLErrors, prepare
 
 COLUMN = 'change_simple_column_value(board_id: 1, item_id: 2, column_id: "text", value: "v") { id }'
 
@@ -32,29 +28,28 @@ def test_literals_of_every_kind() -> None:
       \"\"\") { id }
     }
     """
-    (operation,) = parse(query)
+    operation = prepare(query, {}, None)
     assert (operation.kind, operation.name) == ("mutation", "Named")
-    a, b, c = operation.selections
+    a, b, c = operation.fields
     assert a.key == "a" and a.name == "create_update"
-    assert dict(a.args) == {"item_id": Const(12), "body": Const("line\né")}
-    value = dict(b.args)["value"]
-    assert isinstance(value, ObjectValue)
-    assert value.fields == (("x", ListValue((Const(1), Const(2.5), Const(True), Const(None), EnumValue("ENUM")))),)
-    assert dict(c.args)["body"] == Const("block\n  indented")
+    assert a.args == {"item_id": "12", "body": "line\né"}
+    assert b.args["value"] == {"x": [1, 2.5, True, None, "ENUM"]}
+    assert c.args["body"] == "block\n  indented"
 
 
 def test_variables_resolve_with_defaults() -> None:
     query = "mutation ($item: ID = 5, $body: String!) { create_update(item_id: $item, body: $body) { id } }"
     prepared = prepare(query, {"body": "hello"}, None)
     assert prepared.fields[0].args == {"item_id": "5", "body": "hello"}
-    assert resolve(Variable("body"), {"body": "x"}) == "x"
 
 
 def test_shorthand_query_and_positions() -> None:
-    (operation,) = parse("{\n  me {\n    id\n  }\n}")
-    me = operation.selections[0]
-    assert (operation.kind, me.name, me.line, me.column) == ("query", "me", 2, 3)
-    assert me.selections is not None and me.selections[0].name == "id"
+    operation = prepare("{\n  me {\n    id\n  }\n}", {}, None)
+    me = operation.fields[0]
+    assert me.node.loc is not None
+    start = me.node.loc.start_token
+    assert (operation.kind, me.name, start.line, start.column) == ("query", "me", 2, 3)
+    assert me.node.selection_set is not None and me.node.selection_set.selections[0].name.value == "id"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -62,14 +57,11 @@ def test_shorthand_query_and_positions() -> None:
     [
         ("{ me { id } ", "Unexpected end of document"),
         ("{ me { id } } }", 'Parse error on "}" (RCURLY) at [1, 15]'),
-        ("query Q { ...F }", "Fragments are not supported by the Monday emulator"),
-        ("fragment F on User { id }", "Fragments are not supported by the Monday emulator"),
-        ("{ me @include(if: true) { id } }", "Directives are not supported by the Monday emulator"),
+        ('{ me(x: "abc) { id } }', 'Parse error on """ (error) at [1, 9]'),
     ],
 )
 def test_syntax_errors(query: str, message: str) -> None:
-    with pytest.raises(GraphQLSyntaxError, match=re.escape(message)):
-        parse(query)
+    assert errors_of(query) == [message]
 
 
 @pytest.mark.parametrize(
@@ -113,9 +105,42 @@ def test_operation_name_selects_among_several() -> None:
     assert errors_of(query) == ["An operation name is required"]
     assert errors_of(query, name="C") == ['No operation named "C"']
     prepared = prepare(query, {}, "B")
-    assert prepared.name == "B" and prepared.fields[0].node.selections is not None
+    assert prepared.name == "B" and prepared.fields[0].node.selection_set is not None
 
 
 def test_ids_accept_ints_and_strings() -> None:
     prepared = prepare(f"mutation {{ {COLUMN} }}", {}, None)
     assert prepared.fields[0].args["board_id"] == "1" and prepared.fields[0].args["item_id"] == "2"
+
+
+def test_fragments_and_directives_decide_the_root_fields() -> None:
+    query = """
+    query ($more: Boolean!) { ...Root  hidden: me @include(if: false) { id } }
+    fragment Root on Query {
+      me { ...Ids  name @include(if: $more) }
+      ... on Query { again: me @skip(if: $more) { id } }
+    }
+    fragment Ids on User { id  account { id } }
+    """
+    assert [f.key for f in prepare(query, {"more": True}, None).fields] == ["me"]
+    assert [f.key for f in prepare(query, {"more": False}, None).fields] == ["me", "again"]
+
+
+def test_skipped_mutation_fields_are_not_prepared() -> None:
+    query = """
+    mutation ($twice: Boolean = false) {
+      first: create_update(item_id: 1, body: "a") { id }
+      second: create_update(item_id: 1, body: "b") @include(if: $twice) { id }
+    }
+    """
+    assert [f.key for f in prepare(query, {}, None).fields] == ["first"]
+    assert [f.key for f in prepare(query, {"twice": True}, None).fields] == ["first", "second"]
+
+
+def test_fragment_mistakes_are_validation_errors() -> None:
+    assert errors_of("{ ...Missing }") == ["Unknown fragment 'Missing'."]
+    messages = errors_of("{ me { ...F } } fragment F on User { nickname }")
+    assert messages == ["Field 'nickname' doesn't exist on type 'User'"]
+    assert errors_of("{ me @include { id } }") == [
+        "Argument '@include(if:)' of type 'Boolean!' is required, but it was not provided."
+    ]
