@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import scenarios
+from harness import scenarios
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.ledger.render import reliability_lines

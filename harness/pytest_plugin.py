@@ -116,10 +116,10 @@ def _stash(config: pytest.Config, harness_config: HarnessConfig, run_report: Run
     config.stash[CONFIG_KEY] = harness_config
     config.stash[REPORT_KEY] = run_report
     config.stash[REDACTOR_KEY] = Redactor()
-    config.pluginmanager.import_plugin("fixtures.session")
-    config.pluginmanager.import_plugin("fixtures.runs")
-    config.pluginmanager.import_plugin("fixtures.security")
-    config.pluginmanager.import_plugin("fixtures.oauth")
+    config.pluginmanager.import_plugin("harness.fixtures.session")
+    config.pluginmanager.import_plugin("harness.fixtures.runs")
+    config.pluginmanager.import_plugin("harness.fixtures.security")
+    config.pluginmanager.import_plugin("harness.fixtures.oauth")
 
 
 SUITE_ORDER = ("routing", "topology", "priority", "retries", "dead_letters", "acks", "results")

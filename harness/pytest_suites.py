@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import scenarios
+from harness import scenarios
 from harness.report import RunReport
 
-SUITES = Path(scenarios.__file__).resolve().parent
+SUITES = Path(scenarios.__file__).parent  # not resolved: in a checkout, harness/scenarios links to scenarios/
 OAUTH_SUITE = SUITES / "test_oauth.py"
 FAULT_SUITE = SUITES / "test_faults.py"
 NOTHING_TESTED = pytest.ExitCode.NO_TESTS_COLLECTED  # 5: pytest's own "nothing ran"
@@ -33,7 +33,7 @@ def asked(config: pytest.Config) -> bool:
 
 def _in_suites(config: pytest.Config, arg: str) -> bool:
     path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
-    return path.is_relative_to(SUITES)
+    return path.is_relative_to(SUITES.resolve())
 
 
 def wanted_suites(config: pytest.Config) -> list[Path]:
