@@ -5,7 +5,7 @@ import os
 
 from hypothesis import settings
 
-from payloads.hypothesis_profiles import register_profiles
+from harness.payloads.hypothesis_profiles import register_profiles
 
 register_profiles()
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

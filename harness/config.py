@@ -9,22 +9,27 @@ the process environment.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from harness.config_keys import check_keys
 from harness.errors import ConfigError
 from harness.findings import Severity
-from harness.target_settings import TargetSettings, target_settings
+from harness.options import (
+    BACKENDS,
+    BROKERS,
+    DEFAULT_TIME_SCALE,
+    DIALECTS,
+    LOAD_TOPOLOGIES,
+    TASK_BODIES,
+    settle,
+)
+from harness.target_settings import TargetSettings, parse_assignments, target_settings
 
-BACKENDS = ("auto", "docker", "local", "external")
-BROKERS = ("rabbitmq", "redis")  # the target's Celery broker: the migration's destination, or its origin
-DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s countdown
-TASK_BODIES = ("stub", "real")
-LOAD_TOPOLOGIES = ("paused", "shared")  # harness.load.topology
-DIALECTS = ("monday", "document")  # webhook bodies: Monday's own {"event": {"type", ...}}, or the document's
+__all__ = ["BACKENDS", "BROKERS", "DEFAULT_TIME_SCALE", "DIALECTS", "LOAD_TOPOLOGIES", "TASK_BODIES"]
 DOCUMENT_DIALECT_TARGETS = ("seed", "reference")  # the bundled targets, whose webhooks read the document's flavour
 
 
@@ -135,6 +140,9 @@ class RunOptions:
     pass_env: tuple[str, ...] = ()  # --pass-env NAME, added to the project's pass_env
 
 
+RUN_FIELDS = frozenset(RunOptions.__dataclass_fields__)
+
+
 @dataclass(frozen=True)
 class HarnessConfig:
     contract: Contract
@@ -147,9 +155,44 @@ def load_config(
     project_dir: Path, services: ServiceSettings | None = None, run: RunOptions | None = None
 ) -> HarnessConfig:
     """Build the configuration tree for one run."""
+    return _build(project_raw(project_dir), services, run)
+
+
+def config_from_options(project_dir: Path, where: str, given: Mapping[str, Any], env: Mapping[str, str],
+                        parse_faults: Callable[[str | None], tuple[str, ...]]) -> HarnessConfig:
+    """The tree for an entry point: its parsed options over the environment over ``[tool.harness.run]``
+    (``parse_faults``: the fault plan's reading of ``--faults``, which the entry point owns)."""
+    raw = project_raw(project_dir)
+    values = settle(where, given, env, raw.get("run", {}))
+    return _build(raw, services_from_values(values), run_from_values(values, parse_faults(values.get("faults"))))
+
+
+def project_raw(project_dir: Path) -> dict[str, Any]:
+    """The bundled contract overlaid by the project's ``[tool.harness]`` and ``harness.toml``, keys checked."""
     raw = _default_contract()
-    for overlay in _project_overlays(project_dir):
+    for overlay, where in _project_overlays(project_dir):
+        check_keys(overlay, raw, where)
         raw = _merge(raw, overlay)
+    return raw
+
+
+def services_from_values(values: Mapping[str, Any]) -> ServiceSettings:
+    return ServiceSettings(backend=values.get("services") or "auto", broker_url=values.get("broker_url"),
+                           management_url=values.get("management_url"), database_url=values.get("database_url"),
+                           redis_url=values.get("redis_url"))
+
+
+def run_from_values(values: Mapping[str, Any], faults: tuple[str, ...] = ()) -> RunOptions:
+    """Run options from settled option values (``harness.options``); absent ones keep RunOptions' defaults."""
+    plain = {k: v for k, v in values.items() if k in RUN_FIELDS and k not in ("report_dir", "faults",
+                                                                              "target_env", "pass_env")}
+    return RunOptions(**plain, report_dir=Path(values.get("report_dir") or "reports"),
+                      faults=faults,
+                      target_env=parse_assignments(values.get("target_env") or []),
+                      pass_env=tuple(values.get("pass_env") or ()))
+
+
+def _build(raw: dict[str, Any], services: ServiceSettings | None, run: RunOptions | None) -> HarnessConfig:
     raw = _follow_renames(raw, _default_contract()["tasks"])
     target = _with_run_options(target_settings(raw.get("target", {})), run or RunOptions())
     run = _with_default_target(run or RunOptions(), target)
@@ -211,14 +254,14 @@ def _default_contract() -> dict[str, Any]:
 
 DOCUMENT_ROLES = {t["name"]: t["role"] for t in _default_contract()["tasks"]}  # the document's task names
 
-def _project_overlays(project_dir: Path) -> list[dict[str, Any]]:
-    overlays: list[dict[str, Any]] = []
+def _project_overlays(project_dir: Path) -> list[tuple[dict[str, Any], str]]:
+    overlays: list[tuple[dict[str, Any], str]] = []
     pyproject = project_dir / "pyproject.toml"
     if pyproject.is_file():
-        overlays.append(_read_toml(pyproject).get("tool", {}).get("harness", {}))
+        overlays.append((_read_toml(pyproject).get("tool", {}).get("harness", {}), "[tool.harness]"))
     harness_toml = project_dir / "harness.toml"
     if harness_toml.is_file():
-        overlays.append(_read_toml(harness_toml))
+        overlays.append((_read_toml(harness_toml), "harness.toml"))
     return overlays
 
 

@@ -169,6 +169,10 @@ class ReplayEnqueuedTwice(CheckFailed):
     """A retried delivery (same triggerUuid) was enqueued again."""
 
 
+class ConcurrentDuplicatesEnqueued(CheckFailed):
+    """Copies of one delivery (same triggerUuid) arriving at the same moment were enqueued more than once."""
+
+
 class OversizedBodyRead(CheckFailed):
     """A body far above the size limit was read (whole) instead of being refused early with 413."""
 

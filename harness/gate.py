@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import scenarios
+from harness import scenarios
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
 from harness.ledger.render import reliability_lines
@@ -31,10 +31,10 @@ SCENARIOS = Path(scenarios.__file__).resolve().parent
 def pytest_args(config: HarnessConfig, extra: list[str]) -> list[str]:
     args = [str(SCENARIOS), "-p", "no:cacheprovider", "-q", "-rs", "--no-header", "--tb=no",
             "-W", "ignore::pytest.PytestAssertRewriteWarning",
-            "--rootdir", str(Path.cwd()), "--target", config.run.target]
-    args += ["--quick"] if config.run.quick else []
-    args += ["--oauth-test"] if config.run.oauth_test else []
-    args += ["--monday-live"] if config.run.monday_live else []
+            "--rootdir", str(Path.cwd()), "--harness-target", config.run.target]
+    args += ["--harness-quick"] if config.run.quick else []
+    args += ["--harness-oauth-test"] if config.run.oauth_test else []
+    args += ["--harness-monday-live"] if config.run.monday_live else []
     return args + extra
 
 

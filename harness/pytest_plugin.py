@@ -1,8 +1,10 @@
 """The pytest plugin: a thin adapter from pytest to the harness.
 
-It adds the ``harness`` option group, loads the configuration once into ``config.stash``, provides
-the fixtures in ``fixtures/``, turns check outcomes into report records, and writes the report when a
-report directory is set. The checks themselves live in ``harness.checks``.
+It stays quiet in pytest runs that do not ask for it (``harness.pytest_suites``). Asked, it loads the
+configuration once into ``config.stash``, provides the fixtures in ``fixtures/``, collects the bundled suites,
+turns check outcomes into report records, and writes the report when a report directory is set. Its options,
+derived from ``harness.options``, are ``--harness-*``, with the plain spelling (``--target``) as well where the
+project has no option of that name. The checks themselves live in ``harness.checks``.
 """
 
 from __future__ import annotations
@@ -14,21 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from harness.config import (
-    BROKERS,
-    DEFAULT_TIME_SCALE,
-    HarnessConfig,
-    RunOptions,
-    load_config,
-    services_from_env,
-)
+from harness.config import HarnessConfig, config_from_options
 from harness.errors import HarnessError
 from harness.faults.plan import parse_faults, plan_for
 from harness.findings import NOT_APPLICABLE, CheckFailed, CheckSkipped
 from harness.ledger.render import reliability_lines
+from harness.option_parsers import add_to_pytest, given_by_pytest
+from harness.options import PYTEST
+from harness.pytest_suites import NOTHING_TESTED, SUITES, asked, nothing_tested, point_at_suites
 from harness.redact import Redactor
 from harness.report import CheckRecord, RunReport, write_run
-from harness.target_settings import parse_assignments
 
 if TYPE_CHECKING:
     from harness.session import Session
@@ -37,37 +34,29 @@ CONFIG_KEY = pytest.StashKey[HarnessConfig]()
 PRESET_KEY = pytest.StashKey["Session"]()
 REPORT_KEY = pytest.StashKey[RunReport]()
 REDACTOR_KEY = pytest.StashKey[Redactor]()
+NOTHING_KEY = pytest.StashKey[str]()
+
+GROUP_HELP = (f"migration harness: --harness runs its suites, --oauth-test the OAuth suite alone, against the "
+              f"project's [tool.harness] target (suites bundled with the harness in {SUITES}; exit codes: 0 "
+              f"passed, 1 a check found a defect, 2 the harness could not run, 4 bad option or configuration, "
+              f"5 nothing tested)")
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("harness", "migration harness")
-    group.addoption("--target", default="",
-                    help="reference, seed, a module or a .py file (default: the project's [target], else reference)")
-    group.addoption("--celery-app", default=None, help="the target's Celery app as module:attr")
-    group.addoption("--webhook-app", default=None, help="the target's ASGI webhook app as module:attr")
-    group.addoption("--webhook-url", default=None, help="an already running webhook base URL")
-    group.addoption("--target-python", default=None, help="interpreter that runs the target's processes")
-    group.addoption("--target-env", action="append", default=[], metavar="KEY=VALUE",
-                    help="a setting for the target's processes (repeatable)")
-    group.addoption("--target-env-file", default=None, metavar="PATH", help="the target's .env file")
-    group.addoption("--pass-env", action="append", default=[], metavar="NAME",
-                    help="pass this variable of pytest's environment to the target (repeatable)")
-    group.addoption("--task-bodies", default="stub", choices=("stub", "real"))
-    group.addoption("--time-scale", type=float, default=DEFAULT_TIME_SCALE,
-                    help="compress retry countdowns in live checks by this factor")
-    group.addoption("--broker", default="rabbitmq", choices=BROKERS,
-                    help="the target's Celery broker (checks of RabbitMQ-only features are n/a on redis)")
-    group.addoption("--services", default="auto", choices=("auto", "docker", "local", "external"))
-    group.addoption("--quick", action="store_true", help="smoke subset, under a minute")
-    group.addoption("--oauth-test", action="store_true", help="add the OAuth suite")
-    group.addoption("--monday-live", action="store_true",
-                    help="with --oauth-test: against Monday itself (needs the MONDAY_LIVE_* variables)")
-    group.addoption("--report-dir", default=None, help="write report.json and junit.xml under this folder")
-    group.addoption("--faults", nargs="?", const="all", default=None, metavar="LIST",
-                    help="add the fault suite: all, or some of worker_kill, broker_restart, broker_crash, "
-                         "connections_closed, database_restart, database_unreachable, webhook_restart, mixed")
-    group.addoption("--fault-rate", type=float, default=None, help="webhooks/s during each fault scenario")
-    group.addoption("--fault-seconds", type=float, default=None, help="seconds of load in each fault scenario")
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser,
+                                  args: list[str]) -> Generator[None, None, None]:
+    """The options are added once the project's own conftests have added theirs, so that a plain spelling
+    (``--target``) the project already uses stays the project's, and ``--harness-target`` is the harness's."""
+    yield
+    group = parser.getgroup("harness", GROUP_HELP)
+    group.addoption("--harness", action="store_true", dest="harness_all",
+                    help="run every bundled suite (the OAuth suite included; the fault suite with --faults)")
+    add_to_pytest(group, PYTEST, _taken(parser))
+
+
+def _taken(parser: pytest.Parser) -> set[str]:
+    """Option strings already registered (argparse keeps them in one table)."""
+    return set(getattr(parser.optparser, "_option_string_actions", {}))
 
 
 class PresetSession:
@@ -84,44 +73,53 @@ def _preset(config: pytest.Config) -> PresetSession | None:
     return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, PresetSession)), None)
 
 
+def _active(config: pytest.Config) -> bool:
+    return CONFIG_KEY in config.stash
+
+
+MARKERS = ("quick: part of the --quick smoke subset", "oauth: the OAuth suite (--oauth-test)",
+           "security: the webhook security suite", "faults: the fault suite (--faults)",
+           "check(id, subject): the check id and subject a scenario test reports under",
+           "broker_only(broker, why): a property of one broker's feature; not applicable on the other")
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    for marker in ("quick: part of the --quick smoke subset", "oauth: the OAuth suite (--oauth-test)",
-                   "security: the webhook security suite", "faults: the fault suite (--faults)",
-                   "check(id, subject): the check id and subject a scenario test reports under",
-                   "broker_only(broker, why): a property of one broker's feature; not applicable on the other"):
-        config.addinivalue_line("markers", marker)
     preset = _preset(config)
+    if preset is None and not asked(config):
+        return  # a guest: nothing registered, loaded or written in runs that do not ask for the harness
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
     if preset is not None:
         _stash(config, preset.harness_config, preset.report)
         config.stash[PRESET_KEY] = preset.session
         config.stash[REDACTOR_KEY].add(*preset.session.redactor.secrets)
         return
-    opt = config.option
-    try:
-        run = RunOptions(target=opt.target, broker=opt.broker, celery_app=opt.celery_app, webhook_app=opt.webhook_app,
-                         webhook_url=opt.webhook_url, target_python=opt.target_python, task_bodies=opt.task_bodies,
-                         time_scale=opt.time_scale, quick=opt.quick, oauth_test=opt.oauth_test,
-                         monday_live=opt.monday_live,
-                         report_dir=Path(opt.report_dir or "reports"), faults=parse_faults(opt.faults),
-                         fault_rate=opt.fault_rate, fault_seconds=opt.fault_seconds,
-                         target_env=parse_assignments(opt.target_env), target_env_file=opt.target_env_file,
-                         pass_env=tuple(opt.pass_env))
-        plan_for(run.quick, run.fault_rate, run.fault_seconds)
-        harness_config = load_config(config.rootpath, services_from_env(os.environ, opt.services), run)
-    except HarnessError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    point_at_suites(config)
+    harness_config = _config_from_options(config)
     _stash(config, harness_config, RunReport(harness_config.run.target, harness_config.contract.fail_at,
                                              harness_config.contract.slo_p99_ms))
+
+
+def _config_from_options(config: pytest.Config) -> HarnessConfig:
+    given = given_by_pytest(config.option, PYTEST)
+    if config.option.harness_all:
+        given["oauth_test"] = True
+    try:
+        harness_config = config_from_options(config.rootpath, PYTEST, given, os.environ, parse_faults)
+        plan_for(harness_config.run.quick, harness_config.run.fault_rate, harness_config.run.fault_seconds)
+    except HarnessError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    return harness_config
 
 
 def _stash(config: pytest.Config, harness_config: HarnessConfig, run_report: RunReport) -> None:
     config.stash[CONFIG_KEY] = harness_config
     config.stash[REPORT_KEY] = run_report
     config.stash[REDACTOR_KEY] = Redactor()
-    config.pluginmanager.import_plugin("fixtures.session")
-    config.pluginmanager.import_plugin("fixtures.runs")
-    config.pluginmanager.import_plugin("fixtures.security")
-    config.pluginmanager.import_plugin("fixtures.oauth")
+    config.pluginmanager.import_plugin("harness.fixtures.session")
+    config.pluginmanager.import_plugin("harness.fixtures.runs")
+    config.pluginmanager.import_plugin("harness.fixtures.security")
+    config.pluginmanager.import_plugin("harness.fixtures.oauth")
 
 
 SUITE_ORDER = ("routing", "topology", "priority", "retries", "dead_letters", "acks", "results")
@@ -135,6 +133,8 @@ def _suite_rank(item: pytest.Item) -> int:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _active(config):
+        return
     items.sort(key=_suite_rank)  # results are judged last, after every other suite published its work
     run = config.stash[CONFIG_KEY].run
     if run.quick:
@@ -183,7 +183,7 @@ def check_identity(item: pytest.Item) -> tuple[str, str]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
-    if not _is_check(item):
+    if not _active(item.config) or not _is_check(item):
         return report
     excinfo = call.excinfo
     if excinfo is not None and isinstance(excinfo.value, CheckSkipped):
@@ -215,15 +215,23 @@ def _record(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestR
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    if not _active(config) or _preset(config) or config.option.collectonly:  # harness run judges on its own
+        return
     run_report = config.stash[REPORT_KEY]
-    report_dir = config.stash[CONFIG_KEY].run.report_dir
-    if config.option.report_dir and not _preset(config) and run_report.checks:
-        run_dir = report_dir / (run_report.run_id or "pytest")
+    if config.option.harness_report_dir and run_report.checks:
+        run_dir = config.stash[CONFIG_KEY].run.report_dir / (run_report.run_id or "pytest")
         write_run(run_report, run_dir, config.stash[REDACTOR_KEY])
+    why = nothing_tested(run_report)
+    if why is not None and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        config.stash[NOTHING_KEY] = why
+        session.exitstatus = NOTHING_TESTED
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     run_report = config.stash.get(REPORT_KEY, None)
+    if NOTHING_KEY in config.stash:
+        terminalreporter.write_line(f"harness: nothing was tested: {config.stash[NOTHING_KEY]}", red=True, bold=True)
+        return
     if run_report is None or not run_report.checks:
         return
     terminalreporter.section("harness verdict")
@@ -237,6 +245,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Parametrize ``contract_task`` and ``contract_queue`` from the contract, so subjects are names."""
+    if not _active(metafunc.config):
+        return
     contract = metafunc.config.stash[CONFIG_KEY].contract
     if "contract_task" in metafunc.fixturenames:
         names = [t.name for t in contract.tasks]

@@ -9,9 +9,10 @@
 * :mod:`payloads.native`: their native Monday twins (``{"event": {"type", "triggerUuid", ...}}``);
 * :mod:`payloads.dialects`: the two dialects, :func:`~payloads.dialects.make_event` for either.
 
-This package never imports pytest, Locust or :mod:`harness`.
+This package never imports pytest, Locust or the rest of :mod:`harness`: installed, it is ``harness.payloads``
+(the repository keeps it at the top level), and it imports itself only relatively.
 """
 
-from payloads.models import as_json_bytes, parse_webhook
+from .models import as_json_bytes, parse_webhook
 
 __all__ = ["as_json_bytes", "parse_webhook"]

@@ -10,11 +10,11 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from payloads import readers as r
-from payloads.blocks import Unpacker
-from payloads.column_builders import COLUMN_BUILDERS
-from payloads.factory import document_payload
-from payloads.models import (
+from . import readers as r
+from .blocks import Unpacker
+from .column_builders import COLUMN_BUILDERS
+from .factory import document_payload
+from .models import (
     ArchivePulseEvent,
     Challenge,
     CreatePulseEvent,
@@ -33,7 +33,7 @@ from payloads.models import (
     UpdateNameEvent,
     WebhookModel,
 )
-from payloads.pools import content_pools
+from .pools import content_pools
 
 __all__ = [
     "MONDAY_BUILDERS",

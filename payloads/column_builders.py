@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from payloads import readers as r
-from payloads.blocks import Unpacker
-from payloads.models import (
+from . import readers as r
+from .blocks import Unpacker
+from .models import (
     ColumnChangeEvent,
     DateChangeEvent,
     DateValue,
@@ -19,7 +19,7 @@ from payloads.models import (
     TextChangeEvent,
     TextValue,
 )
-from payloads.pools import content_pools
+from .pools import content_pools
 
 __all__ = ["COLUMN_BUILDERS", "date_change", "person_change", "status_change", "text_change"]
 

@@ -14,8 +14,8 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from payloads.factory import make_document_event
-from payloads.native import make_monday_event
+from .factory import make_document_event
+from .native import make_monday_event
 
 __all__ = ["DIALECTS", "DOCUMENT", "MONDAY", "dialect_of", "make_event", "mark_retry"]
 

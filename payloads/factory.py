@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from payloads.models.document import HARNESS_MARKER_KEY
-from payloads.pools import content_pools
-from payloads.providers import DevTask
+from .models.document import HARNESS_MARKER_KEY
+from .pools import content_pools
+from .providers import DevTask
 
 __all__ = [
     "HARNESS_MARKER_KEY",

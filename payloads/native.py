@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from payloads.factory import HARNESS_MARKER_KEY, STATUS_AFTER, STATUS_BEFORE
-from payloads.pools import content_pools
-from payloads.providers import DevTask
-from payloads.vocabulary import STATUS_LABELS
+from .factory import HARNESS_MARKER_KEY, STATUS_AFTER, STATUS_BEFORE
+from .pools import content_pools
+from .providers import DevTask
+from .vocabulary import STATUS_LABELS
 
 __all__ = ["make_monday_event", "monday_payload", "status_value"]
 

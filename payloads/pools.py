@@ -13,7 +13,7 @@ import functools
 import random
 from dataclasses import dataclass
 
-from payloads.providers import DevTask, make_faker
+from .providers import DevTask, make_faker
 
 __all__ = ["EDGE_TEXTS", "POOL_SEED", "ContentPools", "content_pools"]
 

@@ -15,7 +15,7 @@ from typing import Any
 from faker import Faker
 from faker.providers import BaseProvider
 
-from payloads.vocabulary import (
+from .vocabulary import (
     COMPONENTS,
     ENDPOINTS,
     GROUPS,

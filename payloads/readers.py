@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from payloads.blocks import Unpacker
-from payloads.pools import content_pools
-from payloads.vocabulary import GROUPS, STATUS_LABELS, StatusLabelSpec
+from .blocks import Unpacker
+from .pools import content_pools
+from .vocabulary import GROUPS, STATUS_LABELS, StatusLabelSpec
 
 __all__ = [
     "board_id",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from payloads.signers import SCHEMES, SigningError, signed_headers, verify_agent, verify_hex_hmac, verify_jwt
+from .signers import SCHEMES, SigningError, signed_headers, verify_agent, verify_hex_hmac, verify_jwt
 
 __all__ = ["Signer", "verify_headers"]
 

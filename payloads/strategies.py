@@ -14,10 +14,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from payloads import builders as b
-from payloads.blocks import Unpacker, built_from_blocks
-from payloads.column_builders import date_change, status_change, text_change
-from payloads.models import (
+from . import builders as b
+from .blocks import Unpacker, built_from_blocks
+from .column_builders import date_change, status_change, text_change
+from .models import (
     Challenge,
     DocumentWebhook,
     MondayEventBase,

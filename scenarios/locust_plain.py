@@ -7,7 +7,7 @@ import json
 
 from locust import FastHttpUser, constant, task
 
-from payloads.factory import make_document_event
+from harness.payloads.factory import make_document_event
 
 BODY = json.dumps(make_document_event(status_change=False, seed=1)).encode()
 HEADERS = {"Content-Type": "application/json"}

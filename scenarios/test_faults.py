@@ -28,7 +28,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def records_path(config: pytest.Config, name: str) -> Path | None:
     """Where the scenario's ledger goes: the run's folder, when this run writes one."""
     run_id = config.stash[REPORT_KEY].run_id
-    if not run_id or (config.stash.get(PRESET_KEY, None) is None and not config.option.report_dir):
+    if not run_id or (config.stash.get(PRESET_KEY, None) is None and not config.option.harness_report_dir):
         return None
     return config.stash[CONFIG_KEY].run.report_dir / run_id / "ledger" / f"{name}.jsonl"
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from harness.checks import security, security_fuzz, security_leaks, security_size, timing
+from harness.checks import security, security_fuzz, security_leaks, security_race, security_size, timing
 from harness.checks.security_cases import CONTENT_TYPES, MALFORMED, UNSIGNED, Battery, forged_cases
 from harness.checks.security_fuzz import FuzzRun
 from harness.pytest_plugin import CONFIG_KEY
@@ -71,6 +71,11 @@ def test_declared_oversize_refused_before_body(harness_session: Session) -> None
 @pytest.mark.check("security.replay_not_enqueued_twice", subject="POST /webhook/monday")
 def test_replay_not_enqueued_twice(harness_session: Session) -> None:
     security.replay_not_enqueued_twice(harness_session)
+
+
+@pytest.mark.check("security.concurrent_duplicates_enqueued_once", subject="POST /webhook/monday")
+def test_concurrent_duplicates_enqueued_once(harness_session: Session) -> None:
+    security_race.concurrent_duplicates_enqueued_once(harness_session)
 
 
 @pytest.mark.check("security.fuzzed_requests_never_5xx", subject="POST /webhook/monday")

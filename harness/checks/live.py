@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 from harness.checks.reproduce import delay_line
 from harness.findings import CheckSkipped, Finding, Severity, TaskNotRouted
+from harness.payloads.dialects import make_event
 from harness.probes.executions import Execution
 from harness.probes.results import TaskRow
 from harness.session import Session
-from payloads.dialects import make_event
 
 T = TypeVar("T")
 FINAL = ("SUCCESS", "FAILURE", "REVOKED")

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from harness.checks.live import FINAL
 from harness.checks.oauth_view import Call, EmulatorView, ItemState, LiveView, monday_of, wait_until
 from harness.checks.security_http import Answer, Probe, headers_for, send
+from harness.payloads.dialects import MONDAY, make_event
+from harness.payloads.factory import trigger_uuid_of
 from harness.session import Session
-from payloads.dialects import MONDAY, make_event
-from payloads.factory import trigger_uuid_of
 
 FLOW_TIMEOUT_S = 20.0
 

@@ -37,8 +37,8 @@ from harness.findings import (
     Severity,
     UnsignedDeliveryAccepted,
 )
+from harness.payloads.dialects import mark_retry
 from harness.session import Session
-from payloads.dialects import mark_retry
 
 UNSIGNED = "security.unsigned_delivery_refused"
 FORGED = "security.forged_signature_refused"

@@ -26,8 +26,8 @@ from harness.checks.security_http import (
     signed_probe,
 )
 from harness.checks.webhook import webhook_url
+from harness.payloads.signers import SCHEMES, sign_agent, sign_hex_hmac, sign_jwt, signed_headers
 from harness.session import Session
-from payloads.signers import SCHEMES, sign_agent, sign_hex_hmac, sign_jwt, signed_headers
 
 SIGNED_SCHEMES = tuple(s for s in SCHEMES if s != "none")
 AUTH_HEADER = {"hmac-hex": "", "jwt": "Authorization", "agent": "x-monday-signature"}

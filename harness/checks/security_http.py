@@ -16,10 +16,10 @@ from typing import Any
 import httpx
 
 from harness.checks.webhook import webhook_url
+from harness.payloads.dialects import make_event
+from harness.payloads.factory import trigger_uuid_of
+from harness.payloads.signers import sign_agent, sign_hex_hmac, sign_jwt
 from harness.session import Session
-from payloads.dialects import make_event
-from payloads.factory import trigger_uuid_of
-from payloads.signers import sign_agent, sign_hex_hmac, sign_jwt
 
 SUBJECT = "POST /webhook/monday"
 JSON = {"Content-Type": "application/json"}

@@ -20,11 +20,11 @@ from harness.findings import (
     WebhookRejected,
     ignored_finding,
 )
+from harness.payloads.dialects import make_event
+from harness.payloads.factory import trigger_uuid_of
+from harness.payloads.signers import signed_headers
 from harness.probes.tap import Observation
 from harness.session import Session
-from payloads.dialects import make_event
-from payloads.factory import trigger_uuid_of
-from payloads.signers import signed_headers
 
 
 def webhook_url(session: Session) -> str:

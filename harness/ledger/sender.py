@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from harness.ledger.records import Attempt, Delivery
-from payloads.dialects import MONDAY, make_event, mark_retry
-from payloads.signers import signed_headers
+from harness.payloads.dialects import MONDAY, make_event, mark_retry
+from harness.payloads.signers import signed_headers
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 PLACEHOLDER = "f" * 32

@@ -13,8 +13,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from payloads.dialects import MONDAY, make_event
-from payloads.signers import signed_headers
+from harness.payloads.dialects import MONDAY, make_event
+from harness.payloads.signers import signed_headers
 
 PREFIX_HEX = 8
 SEQ_HEX = 24

@@ -41,7 +41,7 @@ from harness.load.summary import judge, one_line
 from harness.load.tapclient import TapProcess
 from harness.load.target_client import ServedTarget
 from harness.load.webtab import fine_bucket
-from payloads.pools import content_pools
+from harness.payloads.pools import content_pools
 
 log = logging.getLogger("harness.load")
 DRAIN, FINAL = "harness_drain", "harness_final"

@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.config import DIALECTS, Contract
+from harness.option_parsers import add_to_locust
+from harness.options import LOCUST
 
 WORKERS_ATTR = "harness_workers"  # set by the master at test start, read by each worker
 
@@ -66,7 +68,9 @@ def base_url(url: str) -> str:
 
 
 def add_arguments(parser: Any) -> None:
-    """Register the options on Locust's parser (its ``add_argument`` takes the web-UI keywords)."""
+    """Register the options on Locust's parser (its ``add_argument`` takes the web-UI keywords): the ones the
+    harness shares with ``harness run`` from its option table, then the load generator's own."""
+    add_to_locust(parser, LOCUST, {"target": LoadOptions.target})
     add = parser.add_argument
     add("--rate", type=float, default=100.0,
         help="target arrival rate in webhooks/s (open model), all workers together")
@@ -84,21 +88,11 @@ def add_arguments(parser: Any) -> None:
     add("--floor-rate", type=float, default=20.0, help="floor publishes/s straight to the exchange (0 disables)")
     add("--status-change-ratio", type=float, default=0.5, help="share of deliveries that move an item to "
         "'À faire' (those enqueue the workflow too)")
-    add("--webhook-url", env_var="LOCUST_WEBHOOK_URL", default=None,
-        help="an already running webhook (full URL); without it and without --host the locustfile starts --target")
-    add("--broker-url", env_var="LOCUST_BROKER_URL", default=None, include_in_web_ui=False,
-        help="amqp://user:password@host:port/vhost of the target's broker (prefer the environment variable)")
-    add("--management-url", env_var="LOCUST_MANAGEMENT_URL", default=None, include_in_web_ui=False,
-        help="RabbitMQ management API, to mirror the target's own bindings (else the contract's routes)")
     add("--webhook-secret", env_var="LOCUST_WEBHOOK_SECRET", default=None, include_in_web_ui=False,
         help="the target's WEBHOOK_SECRET (prefer the environment variable)")
     add("--webhook-dialect", default=None, choices=DIALECTS, include_in_web_ui=False,
         help="the body shape the webhook reads: monday (native) or document (default: the contract's "
              "[webhook] dialect, else document for --target reference/seed and monday for any other)")
-    add("--target", default="reference", include_in_web_ui=False,
-        help="target to start when no webhook is given: reference, seed, a module or a .py file")
-    add("--services", default="auto", choices=("auto", "docker", "local", "external"), include_in_web_ui=False,
-        help="how to provision RabbitMQ/PostgreSQL for a started target")
     add("--latency-json", default=None, include_in_web_ui=False, help="write the run's latency figures here")
     add("--hdr-log", default=None, include_in_web_ui=False, help="write HdrHistogram interval logs here")
     add("--sends-log", default=None, include_in_web_ui=False,

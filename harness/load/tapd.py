@@ -32,11 +32,11 @@ import pika
 
 from harness.endpoints import Broker
 from harness.load.bodies import trigger_of, trigger_pattern
+from harness.payloads.factory import make_document_event
 from harness.probes.bodies import searchable
 from harness.probes.management import Management
 from harness.probes.tap import UNROUTABLE, Binding, Tap, target_bindings
 from harness.redact import mask_url_passwords
-from payloads.factory import make_document_event
 
 
 @dataclass(frozen=True)

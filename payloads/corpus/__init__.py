@@ -11,7 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from payloads.dialects import dialect_of
+from ..dialects import dialect_of
 
 __all__ = ["corpus_names", "load_corpus", "load_sample", "samples_in"]
 

@@ -1,13 +1,13 @@
 """Typed pydantic models of Monday webhook bodies, and :func:`parse_webhook`."""
 
-from payloads.models.base import CamelModel, SnakeModel
-from payloads.models.document import (
+from .base import CamelModel, SnakeModel
+from .document import (
     DocumentColumns,
     DocumentEvent,
     DocumentWebhook,
     TextCell,
 )
-from payloads.models.envelope import (
+from .envelope import (
     Challenge,
     MondayEvent,
     MondayWebhook,
@@ -16,7 +16,7 @@ from payloads.models.envelope import (
     event_tag,
     parse_webhook,
 )
-from payloads.models.events import (
+from .events import (
     ArchivePulseEvent,
     ColumnChangeEvent,
     CreatePulseEvent,
@@ -35,7 +35,7 @@ from payloads.models.events import (
     TextChangeEvent,
     UpdateNameEvent,
 )
-from payloads.models.values import (
+from .values import (
     DateValue,
     GroupInfo,
     NameValue,

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from payloads.models.base import CamelModel, IsoInstant, NumericString, SnakeModel
+from .base import CamelModel, IsoInstant, NumericString, SnakeModel
 
 __all__ = ["DocumentColumns", "DocumentEvent", "DocumentWebhook", "TextCell"]
 

@@ -15,9 +15,9 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Tag, TypeAdapter
 
-from payloads.models.base import CamelModel
-from payloads.models.document import DocumentWebhook
-from payloads.models.events import (
+from .base import CamelModel
+from .document import DocumentWebhook
+from .events import (
     ArchivePulseEvent,
     CreatePulseEvent,
     CreateSubitemEvent,

@@ -13,7 +13,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Strict
 
-from payloads.models.base import (
+from .base import (
     CamelModel,
     HexColour,
     MondayId,
@@ -22,7 +22,7 @@ from payloads.models.base import (
     TriggerTime,
     TriggerUuid,
 )
-from payloads.models.values import (
+from .values import (
     DateValue,
     GroupInfo,
     NameValue,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from payloads.models.base import DateString, HexColour, MondayId, SnakeModel, StrictFlag
+from .base import DateString, HexColour, MondayId, SnakeModel, StrictFlag
 
 __all__ = [
     "DateValue",

@@ -17,7 +17,7 @@ from harness.errors import ConfigError
 from harness.faults.plan import FAULT_NAMES, QUICK, offsets, parse_faults, plan_for, scenarios
 from harness.faults.process import busy_pids
 from harness.ledger.sender import WebhookSender, as_retry, is_loopback
-from payloads.signers import verify_hex_hmac
+from harness.payloads.signers import verify_hex_hmac
 
 
 def test_fault_names_parse() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from harness.load.bodies import WebhookBodies, new_prefix, trigger_of, trigger_pattern
-from payloads.factory import trigger_uuid_of
-from payloads.signers import verify_hex_hmac, verify_jwt
+from harness.payloads.factory import trigger_uuid_of
+from harness.payloads.signers import verify_hex_hmac, verify_jwt
 
 SECRET = "a-webhook-secret-long-enough-for-hs256"
 

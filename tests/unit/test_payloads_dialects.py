@@ -9,13 +9,13 @@ from hypothesis import given, settings
 
 from harness.ledger.evidence import find_trigger
 from harness.load.bodies import WebhookBodies, trigger_of, trigger_pattern
+from harness.payloads import parse_webhook
+from harness.payloads.corpus import samples_in
+from harness.payloads.dialects import DIALECTS, DOCUMENT, MONDAY, dialect_of, make_event, mark_retry
+from harness.payloads.factory import HARNESS_MARKER_KEY, trigger_uuid_of
+from harness.payloads.models import DocumentWebhook, MondayWebhook
+from harness.payloads.strategies import events_in
 from harness.probes.tap import trigger_in_body
-from payloads import parse_webhook
-from payloads.corpus import samples_in
-from payloads.dialects import DIALECTS, DOCUMENT, MONDAY, dialect_of, make_event, mark_retry
-from payloads.factory import HARNESS_MARKER_KEY, trigger_uuid_of
-from payloads.models import DocumentWebhook, MondayWebhook
-from payloads.strategies import events_in
 
 TRIGGER = "0123456789abcdef0123456789abcdef"
 MODELS = {MONDAY: MondayWebhook, DOCUMENT: DocumentWebhook}

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from payloads.factory import (
+from harness.payloads.factory import (
     HARNESS_MARKER_KEY,
     STATUS_AFTER,
     STATUS_BEFORE,
     make_document_event,
     trigger_uuid_of,
 )
-from payloads.models import DocumentWebhook, as_json_bytes, parse_webhook
+from harness.payloads.models import DocumentWebhook, as_json_bytes, parse_webhook
 
 
 @pytest.mark.parametrize("status_change", [True, False])

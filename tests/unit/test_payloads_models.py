@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from payloads.corpus import corpus_names, load_corpus, load_sample
-from payloads.models import (
+from harness.payloads.corpus import corpus_names, load_corpus, load_sample
+from harness.payloads.models import (
     ArchivePulseEvent,
     Challenge,
     CreatePulseEvent,

@@ -17,9 +17,9 @@ from typing import Any
 import jwt
 from hypothesis import given, settings
 
-from payloads import strategies as s
-from payloads.blocks import Unpacker, blocks
-from payloads.models import (
+from harness.payloads import strategies as s
+from harness.payloads.blocks import Unpacker, blocks
+from harness.payloads.models import (
     ColumnChangeEvent,
     DocumentWebhook,
     ItemEvent,
@@ -29,7 +29,7 @@ from payloads.models import (
     as_json_bytes,
     parse_webhook,
 )
-from payloads.signers import (
+from harness.payloads.signers import (
     sign_agent,
     sign_hex_hmac,
     sign_jwt,

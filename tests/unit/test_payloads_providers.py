@@ -7,11 +7,11 @@ import re
 import pytest
 from hypothesis import settings
 
-from payloads import builders
-from payloads.blocks import BLOCK_BYTES, Unpacker
-from payloads.hypothesis_profiles import register_profiles
-from payloads.pools import EDGE_TEXTS, content_pools
-from payloads.providers import make_faker
+from harness.payloads import builders
+from harness.payloads.blocks import BLOCK_BYTES, Unpacker
+from harness.payloads.hypothesis_profiles import register_profiles
+from harness.payloads.pools import EDGE_TEXTS, content_pools
+from harness.payloads.providers import make_faker
 
 
 def test_provider_identifiers_have_mondays_shapes() -> None:
@@ -90,10 +90,10 @@ def test_profiles_register() -> None:
 
 
 def test_payloads_never_import_test_or_load_tools() -> None:
-    import payloads.corpus
-    import payloads.factory
-    import payloads.signers
-    import payloads.strategies  # noqa: F401
+    import harness.payloads.corpus
+    import harness.payloads.factory
+    import harness.payloads.signers
+    import harness.payloads.strategies  # noqa: F401
 
     assert not _payload_imports() & {"pytest", "_pytest", "locust", "harness"}
 
@@ -102,7 +102,7 @@ def _payload_imports() -> set[str]:
     import ast
     import pathlib
 
-    import payloads
+    from harness import payloads
 
     roots: set[str] = set()
     for path in pathlib.Path(payloads.__file__).parent.rglob("*.py"):

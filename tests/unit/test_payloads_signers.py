@@ -10,9 +10,9 @@ import time
 import jwt
 import pytest
 
-from payloads.corpus import load_sample
-from payloads.signer import Signer, verify_headers
-from payloads.signers import (
+from harness.payloads.corpus import load_sample
+from harness.payloads.signer import Signer, verify_headers
+from harness.payloads.signers import (
     SCHEMES,
     SigningError,
     sign_agent,

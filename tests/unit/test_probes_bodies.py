@@ -16,10 +16,10 @@ from harness.findings import CheckSkipped
 from harness.ledger.evidence import trigger_of
 from harness.load.bodies import trigger_of as load_trigger
 from harness.load.bodies import trigger_pattern
+from harness.payloads.factory import make_document_event
 from harness.probes.bodies import decode_body, searchable
 from harness.probes.redis_tap import observation_of
 from harness.probes.tap import Observation, ObservationLog, trigger_in_body
-from payloads.factory import make_document_event
 
 TASK = "ai_agent_background.process_monday_webhook"
 COMPRESSIONS = (None, "gzip", "bzip2", "zlib")
