@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,9 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+DURATIONS = Path(__file__).with_name("durations.txt")
+UNLISTED_LIVE_S = 20.0  # a live test not in durations.txt is ordered as if it took this long
+SHARED_RUNS_PREFIX = "harness-shared-runs-"
 
 
 def interruptible() -> None:
@@ -73,3 +79,39 @@ def harness(tmp_path: Path):  # type: ignore[no-untyped-def]
     def run(*args: str, **kwargs: Any) -> HarnessRun:
         return run_harness(*args, report_dir=tmp_path / f"reports-{next(calls)}", **kwargs)
     return run
+
+
+def shared_runs_folder(session_id: str) -> Path:
+    """Where the test processes of one session share the gate runs they all judge."""
+    return Path(tempfile.gettempdir()) / f"{SHARED_RUNS_PREFIX}{session_id}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controller names the session before pytest-xdist starts its workers, so it can remove the
+    folder they share when the session ends."""
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
+        config.option.testrunuid = config.option.testrunuid or uuid.uuid4().hex
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return
+    session_id = getattr(session.config.option, "testrunuid", None) or f"pid{os.getpid()}"
+    shutil.rmtree(shared_runs_folder(session_id), ignore_errors=True)
+
+
+def recorded_durations() -> dict[str, float]:
+    lines = DURATIONS.read_text(encoding="utf-8").splitlines() if DURATIONS.exists() else []
+    return {node: float(seconds) for seconds, _, node in (line.partition(" ") for line in lines
+                                                          if line and not line.startswith("#"))}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest first: pytest-xdist's workers then steal short tests at the end instead of one worker
+    finishing a long one alone. Without xdist the order only changes the order of the reports."""
+    durations = recorded_durations()
+
+    def expected_s(item: pytest.Item) -> float:
+        default = UNLISTED_LIVE_S if item.get_closest_marker("live") else 0.0
+        return durations.get(item.nodeid, default)
+    items.sort(key=expected_s, reverse=True)

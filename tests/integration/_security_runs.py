@@ -4,18 +4,23 @@ Each run is ``harness run --quick --services external`` restricted (``-- -k``) t
 the only other checks in its report are the load phase's. Running them concurrently keeps these tests
 near one minute and a half on a loaded 2-core machine; the timing check is built to stay correct under
 such noise (it widens its interval rather than report a leak).
+
+Under pytest-xdist the test processes share the runs: each run is made by whichever process takes its lock
+first, which writes the outcome beside its reports; the others wait on the lock and read it. The folder is
+the test session's (``PYTEST_XDIST_TESTRUNUID``), removed by the controller at the end (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import atexit
-import shutil
-import tempfile
+import fcntl
+import json
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
-from tests.conftest import TARGETS, HarnessRun, run_harness
+from tests.conftest import TARGETS, HarnessRun, run_harness, shared_runs_folder
 
 SUITES = "webhook_security or oauth"
 FAULTY = ("skips_verification", "accepts_unsigned", "accepts_unsigned_gzip", "reads_any_size", "replays_twice",
@@ -25,18 +30,36 @@ _lock = threading.Lock()
 _runs: dict[str, Future[HarnessRun]] = {}
 
 
+def shared_folder() -> Path:
+    """The folder every test process of this session uses for the runs."""
+    folder = shared_runs_folder(os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}")
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def _command(name: str) -> list[str]:
     target = name if name in BUNDLED else str(TARGETS / f"{name}_target.py")
     oauth = ["--oauth-test"] if name in BUNDLED else []
     return ["run", "--target", target, "--quick", "--services", "external", *oauth, "--", "-k", SUITES]
 
 
+def _made_once(name: str, base: Path) -> HarnessRun:
+    """The run against ``name``: made here if no other test process made it or is making it."""
+    outcome = base / f"{name}.json"
+    with (base / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not outcome.exists():
+            run = run_harness(*_command(name), report_dir=base / name, timeout=420)
+            outcome.write_text(json.dumps({**asdict(run), "report_dir": str(run.report_dir)}))
+    saved = json.loads(outcome.read_text())
+    return HarnessRun(saved["code"], saved["stdout"], saved["stderr"], Path(saved["report_dir"]))
+
+
 def _start_all() -> None:
-    base = Path(tempfile.mkdtemp(prefix="harness-security-runs-"))
-    atexit.register(shutil.rmtree, base, ignore_errors=True)
+    base = shared_folder()
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gate-run")
     for name in (*BUNDLED, *FAULTY):
-        _runs[name] = pool.submit(run_harness, *_command(name), report_dir=base / name, timeout=420)
+        _runs[name] = pool.submit(_made_once, name, base)
     pool.shutdown(wait=False)
 
 
