@@ -1,4 +1,4 @@
-"""The ``harness`` command: ``run`` (the CI gate) and ``doctor``.
+"""The ``harness`` command: ``run`` (the CI gate), ``ab``, ``capacity``, ``doctor``, ``init`` and ``compare``.
 
 Exit codes of ``run``: 0 the gate passed, 1 the gate failed with findings, 2 the harness could not run.
 This module and the pytest plugin are the only places that read the process environment.
@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import HarnessConfig, config_from_options
-from harness.errors import HarnessError
+from harness.errors import ConfigError, HarnessError
 from harness.faults.plan import parse_faults, plan_for
 from harness.init import add_init_command, cmd_init
+from harness.load.capacity import Ladder
 from harness.option_parsers import add_to_argparse, given_by_argparse
-from harness.options import AB, DOCTOR, GATE
+from harness.options import AB, CAPACITY, DOCTOR, GATE
 from harness.redact import mask_url_passwords
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
@@ -54,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     ab.add_argument("--capability-from", dest="capability", metavar="DIR",
                     help="answer the capability questions from an earlier run's reference reports (its directory)")
     ab.add_argument("pytest_args", nargs="*", help="extra pytest arguments, after --")
+    capacity = _command(sub, "capacity", "the target's SLO capacity: the highest rate whose p99 stays within the SLO",
+                        epilog=f"{SOURCES}\nexit codes:\n  0  the target has an SLO capacity (capacity.json and "
+                               "capacity.html in reports/<run>/)\n  1  even the first step missed the SLO\n"
+                               "  2  the harness could not run")
+    add_to_argparse(capacity, CAPACITY)
+    add_ladder_options(capacity)
     doctor = _command(sub, "doctor", "which back-ends work here, which one auto picks, whether the target imports, "
                                      "whether Chromium is there", epilog="exit codes: 0 a back-end works, 2 none")
     add_to_argparse(doctor, DOCTOR)
@@ -63,6 +70,34 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("old", type=Path, help="the baseline: a report.json or its run directory")
     compare.add_argument("new", type=Path, help="the run to judge: a report.json or its run directory")
     return parser
+
+
+def add_ladder_options(parser: argparse.ArgumentParser) -> None:
+    ladder = Ladder()
+    parser.add_argument("--start-rate", type=float, default=ladder.start_rps, metavar="N",
+                        help=f"webhooks/s of the first step (default {ladder.start_rps:g})")
+    parser.add_argument("--factor", type=float, default=ladder.factor, metavar="X",
+                        help=f"each step's rate over the last one's (default {ladder.factor:g})")
+    parser.add_argument("--step-seconds", type=float, default=ladder.step_s, metavar="S",
+                        help=f"measured seconds per step (default {ladder.step_s:g})")
+    parser.add_argument("--max-steps", type=int, default=ladder.max_steps, metavar="N",
+                        help=f"at most this many steps per path (default {ladder.max_steps})")
+
+
+def ladder_from_args(args: argparse.Namespace) -> Ladder:
+    if args.start_rate <= 0 or args.factor <= 1 or args.step_seconds < 3 or args.max_steps < 1:
+        raise ConfigError("capacity: --start-rate must be > 0, --factor > 1, --step-seconds >= 3, --max-steps >= 1")
+    return Ladder(args.start_rate, args.factor, args.step_seconds, args.max_steps)
+
+
+def cmd_capacity(args: argparse.Namespace) -> int:
+    from harness.gate import SCENARIOS
+    from harness.load.capacity_run import run_capacity
+
+    ladder = ladder_from_args(args)
+    config = config_from_options(Path.cwd(), CAPACITY, given_by_argparse(args, CAPACITY), os.environ, parse_faults)
+    return run_capacity(config, Path.cwd(), dict(os.environ), SCENARIOS / "locust_webhook.py", ladder,
+                        lambda line: print(line, flush=True))
 
 
 def _command(sub: Any, name: str, help: str, epilog: str | None = None) -> argparse.ArgumentParser:
@@ -110,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "doctor":
             return cmd_doctor(args)
+        if args.command == "capacity":
+            return cmd_capacity(args)
         if args.command == "init":
             return cmd_init(args)
         if args.command == "compare":

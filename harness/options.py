@@ -23,9 +23,9 @@ DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s co
 FAULT_NAMES = ("worker_kill, broker_restart, broker_crash, connections_closed, database_restart, "
                "database_unreachable, webhook_restart, mixed")
 
-GATE, AB, DOCTOR, PYTEST, LOCUST = "run", "ab", "doctor", "pytest", "locust"
-RUNS = frozenset({GATE, AB, PYTEST})
-SERVICES = frozenset({GATE, AB, DOCTOR, PYTEST})
+GATE, AB, DOCTOR, PYTEST, LOCUST, CAPACITY = "run", "ab", "doctor", "pytest", "locust", "capacity"
+RUNS = frozenset({GATE, AB, PYTEST, CAPACITY})
+SERVICES = frozenset({GATE, AB, DOCTOR, PYTEST, CAPACITY})
 
 
 @dataclass(frozen=True)
@@ -178,10 +178,10 @@ OPTIONS: tuple[Option, ...] = (
     _o("task_bodies", "stub: the worker's task bodies replaced by recording probes; real: the real bodies run",
        RUNS, default="stub", choices=TASK_BODIES),
     _o("time_scale", "compress retry countdowns in live checks by this factor (the declared policy is checked "
-       "as declared)", RUNS, kind="float", default=DEFAULT_TIME_SCALE, metavar="FACTOR"),
+       "as declared)", RUNS - {CAPACITY}, kind="float", default=DEFAULT_TIME_SCALE, metavar="FACTOR"),
     _o("broker", "the target's Celery broker; on redis, checks of RabbitMQ-only features are n/a",
        frozenset({GATE, PYTEST}), default="rabbitmq", choices=BROKERS),
-    _o("quick", "the smoke subset, under a minute (the load phase judges the median)", RUNS, kind="flag",
+    _o("quick", "the smoke subset, under a minute (the load phase judges the median)", RUNS - {CAPACITY}, kind="flag",
        default=False),
     _o("oauth_test", "add the OAuth suite, against the Monday emulator (alone in pytest: only that suite)",
        frozenset({GATE, PYTEST}), kind="flag", default=False),
@@ -196,7 +196,7 @@ OPTIONS: tuple[Option, ...] = (
     _o("load", "leave out the load phase (the latency check is reported as skipped)", frozenset({GATE, AB}),
        kind="flag", default=True, flag="--no-load"),
     _o("load_topology", "paused: the target's consumers paused for the measured window, as if they ran "
-       "elsewhere; shared: everything on the same cores", frozenset({GATE, AB}), default="paused",
+       "elsewhere; shared: everything on the same cores", frozenset({GATE, AB, CAPACITY}), default="paused",
        choices=LOAD_TOPOLOGIES),
     _o("services", "where RabbitMQ and PostgreSQL come from: docker (testcontainers), local (processes on free "
        "ports), external (the URLs below), or auto: the first that works", RUNS | {LOCUST}, default="auto",

@@ -77,6 +77,11 @@ class Management:
         found = self._get(f"/queues/{_q(vhost)}/{_q(name)}")
         return dict(found) if found else None
 
+    def purge(self, vhost: str, queue: str) -> None:
+        response = self._request("DELETE", f"/queues/{_q(vhost)}/{_q(queue)}/contents")
+        if response.status_code != 404:
+            response.raise_for_status()
+
     def exchanges(self, vhost: str) -> list[dict[str, Any]]:
         return list(self._get(f"/exchanges/{_q(vhost)}") or [])
 
