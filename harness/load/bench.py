@@ -2,7 +2,9 @@
 
 1. The reference target at ``BENCH_RATE`` webhooks/s (300) for ``BENCH_SECONDS`` (30): webhook-to-queue
    p50/p99 against the floor measured in the same run, and the SLO verdict.
-2. The load generator's sustained sends/s against plain Locust ``FastHttpUser`` posting one fixed body,
+2. The SLO capacity (``harness capacity``'s ladder from ``BENCH_CAPACITY_START`` webhooks/s, 100): the
+   reference's and the floor path's own, side by side.
+3. The load generator's sustained sends/s against plain Locust ``FastHttpUser`` posting one fixed body,
    both closed-loop and flat out against the same trivial endpoint (``trivial_server``), alternated
    ``BENCH_ROUNDS`` (2) times; the best round of each is compared.
 
@@ -26,6 +28,8 @@ from typing import Any
 import port_for
 
 from harness.config import RunOptions, load_config, services_from_env
+from harness.load.capacity import Climb, Ladder, lines
+from harness.load.capacity_run import both_climbs
 from harness.load.phase import LoadPlan, locust_base, run_locust
 from harness.load.summary import one_line
 from harness.load.topology import measured_topology
@@ -103,7 +107,7 @@ def _ms(us: Any) -> str:
     return "-" if us is None else f"{us / 1000:.3f} ms"
 
 
-def report_lines(reference: dict[str, Any], generator: dict[str, Any]) -> list[str]:
+def report_lines(reference: dict[str, Any], climbs: dict[str, Climb], generator: dict[str, Any]) -> list[str]:
     c, u = reference["webhook_to_queue_us"], reference["webhook_to_queue_uncorrected_us"]
     f, r = reference["floor_publish_to_queue_us"], reference["floor_ratio"]
     return [
@@ -119,6 +123,7 @@ def report_lines(reference: dict[str, Any], generator: dict[str, Any]) -> list[s
         f"  {one_line(reference)}",
         f"  measured with {reference['topology']}; the instrument (generator and tap) "
         f"{reference.get('instrument_pct_per_100_rps')}% of a core per 100 webhooks/s",
+        *(line for climb in climbs.values() for line in lines(climb, reference["slo_p99_ms"])),
         "generator, flat out against a trivial endpoint (best of "
         f"{len(generator['plain_rps'])} rounds of {GENERATOR_SECONDS} s, {GENERATOR_USERS} users):",
         f"  plain FastHttpUser, fixed body   {max(generator['plain_rps']):.0f} req/s  "
@@ -139,9 +144,13 @@ def main() -> int:
         session.tap.stop()  # the generator has its own tap
         print(f"bench: target {session.spec.name}, services {session.services.backend}, output {folder}", flush=True)
         reference = reference_figures(session, _mkdir(folder / "reference"), rate, seconds)
+        ladder = Ladder(start_rps=float(env.get("BENCH_CAPACITY_START", 100)))
+        climbs = both_climbs(session, WEBHOOK_FILE, ladder, _mkdir(folder / "capacity"), print)
         generator = generator_ratio(session, folder, int(env.get("BENCH_ROUNDS", 2)))
-    (folder / "bench.json").write_text(json.dumps({"reference": reference, "generator": generator}, indent=1))
-    print("\n".join(report_lines(reference, generator)))
+    capacity = {name: climb.capacity_rps for name, climb in climbs.items()}
+    (folder / "bench.json").write_text(json.dumps({"reference": reference, "capacity_rps": capacity,
+                                                   "generator": generator}, indent=1))
+    print("\n".join(report_lines(reference, climbs, generator)))
     return 0
 
 
