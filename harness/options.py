@@ -17,7 +17,7 @@ from harness.errors import ConfigError
 BACKENDS = ("auto", "docker", "local", "external")
 BROKERS = ("rabbitmq", "redis")  # the target's Celery broker: the migration's destination, or its origin
 TASK_BODIES = ("stub", "real")
-LOAD_TOPOLOGIES = ("paused", "shared")  # harness.load.topology
+LOAD_TOPOLOGIES = ("paused", "pinned", "shared")  # harness.load.topology
 DIALECTS = ("monday", "document")  # webhook bodies: Monday's own {"event": {"type", ...}}, or the document's
 DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s countdown
 FAULT_NAMES = ("worker_kill, broker_restart, broker_crash, connections_closed, database_restart, "
@@ -196,7 +196,8 @@ OPTIONS: tuple[Option, ...] = (
     _o("load", "leave out the load phase (the latency check is reported as skipped)", frozenset({GATE, AB}),
        kind="flag", default=True, flag="--no-load"),
     _o("load_topology", "paused: the target's consumers paused for the measured window, as if they ran "
-       "elsewhere; shared: everything on the same cores", frozenset({GATE, AB, CAPACITY}), default="paused",
+       "elsewhere; pinned: the workers on their own core, the measured path on the others; shared: everything "
+       "on the same cores", frozenset({GATE, AB, CAPACITY}), default="paused",
        choices=LOAD_TOPOLOGIES),
     _o("services", "where RabbitMQ and PostgreSQL come from: docker (testcontainers), local (processes on free "
        "ports), external (the URLs below), or auto: the first that works", RUNS | {LOCUST}, default="auto",
