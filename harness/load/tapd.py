@@ -10,6 +10,11 @@ module (``python -m harness.load.tapd``), which is not patched:
 - a floor publisher that publishes Celery messages for the webhook task straight to the exchange at a
   low rate and times them through the same tap.
 
+Its threads (the tap's consumer, the floor publisher, the output batcher) share one interpreter lock. A
+thread woken by its socket waits for the lock until the running one gives it up, by default after 5 ms
+of work: the size of the SLO. The process asks for a switch every ``SWITCH_INTERVAL_S`` instead, so an
+arrival is timestamped within a fraction of a millisecond of the socket saying so.
+
 Protocol. The first stdin line is a JSON :class:`TapConfig`; end of stdin stops the process. Stdout
 lines: ``r`` ready; ``o <seq hex> <t_ns>`` first arrival in a queue of one of this process's sends;
 ``u <seq hex>`` one caught as unroutable; ``f <µs>`` one floor sample; ``e <sent> <seen>`` floor totals
@@ -251,8 +256,12 @@ def serve(config: TapConfig, stdin: IO[bytes], stdout: IO[bytes]) -> int:
     return 0
 
 
+SWITCH_INTERVAL_S = 0.0002
+
+
 def main() -> int:
     """Started ahead of time by the Locust process: wait for the configuration line, then serve."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     line = sys.stdin.buffer.readline()
     if not line.strip():
         return 0  # the load process ended before a run started
