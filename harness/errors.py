@@ -25,7 +25,15 @@ class TargetError(HarnessError):
     """The target cannot be imported or started."""
 
 
-class StartupTimeout(HarnessError):
+class WaitTimeout(HarnessError):
+    """Something waited for did not come about in time; the message names what, and how long it was waited for."""
+
+    def __init__(self, what: str, timeout_s: float, message: str | None = None) -> None:
+        super().__init__(message or f"timed out after {timeout_s:g}s waiting for {what}")
+        self.what, self.timeout_s = what, timeout_s
+
+
+class StartupTimeout(WaitTimeout):
     """A process did not become ready in time; the message carries the tail of its log."""
 
     def __init__(self, what: str, timeout_s: float, log_tail: str) -> None:
@@ -33,7 +41,7 @@ class StartupTimeout(HarnessError):
             said = f"it ended with: {exception_summary(log_tail)}"
         else:
             said = "last log line: " + (log_tail.strip().splitlines()[-1:] or ["(no output)"])[0]
-        super().__init__(f"{what} was not ready after {timeout_s:.0f}s; {said}")
+        super().__init__(what, timeout_s, f"{what} was not ready after {timeout_s:.0f}s; {said}")
         self.log_tail = log_tail
 
 

@@ -25,6 +25,7 @@ from harness.redact import mask_url_passwords
 from harness.services.base import Services
 from harness.services.isolation import RUN_PREFIX, management_of
 from harness.services.redis import provide_redis
+from harness.waiting import poll
 
 KOMBU: Any = kombu  # untyped
 TTL_MS = 1000
@@ -83,10 +84,7 @@ def _task_headers(case: Case) -> dict[str, Any]:
 
 
 def _reject_one(queue: Any) -> None:
-    message = None
-    deadline = time.monotonic() + 5
-    while message is None and time.monotonic() < deadline:
-        message = queue.get(no_ack=False)
+    message = poll(lambda: queue.get(no_ack=False), lambda got: got is not None, 5, interval_s=0)
     if message is not None:
         message.reject(requeue=False)
 

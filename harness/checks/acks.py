@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import signal
 
-from harness.checks.live import executions, poll, publish
+from harness.checks.live import executions, publish
 from harness.checks.reproduce import harness_line
 from harness.findings import Finding, Severity, WorkLost
 from harness.session import Session
+from harness.waiting import poll
 
 SIGKILL_MID_TASK = "acks.sigkill_mid_task_loses_nothing"
 

@@ -24,13 +24,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from harness.checks.live import executions, poll, publish
+from harness.checks.live import executions, publish
 from harness.findings import CheckFailed, CheckSkipped, Finding, Severity
 from harness.probes.amqp import queue_counts
 from harness.services.readiness import tail
 from harness.session import Session
 from harness.target import processes
 from harness.target.launch import worker_command
+from harness.waiting import poll
 
 CONSUMER_TIMEOUT = "acks.worker_survives_consumer_timeout"
 TIMEOUT_MS, TICK_MS, COUNTDOWN_S = 2000, 500, 5.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from harness.checks.live import FINAL, executions, poll, publish, wait_row
+from harness.checks.live import FINAL, executions, publish, wait_row
 from harness.checks.reproduce import harness_line
 from harness.checks.retries import FailedRun
 from harness.findings import CheckSkipped, DeadLetterMissing, Finding, PoisonMessageLoops, Severity
@@ -14,6 +14,7 @@ from harness.probes.amqp import queue_counts
 from harness.probes.redis_tap import list_depths
 from harness.probes.tap import Observation
 from harness.session import Session
+from harness.waiting import poll
 
 AFTER_RETRIES = "dead_letters.dead_letters_after_max_retries"
 OUTSIDE_BODY = "dead_letters.failure_handling_outside_task_body"

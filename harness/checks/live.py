@@ -3,9 +3,7 @@ the worker probes and the result backend record."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from harness.checks.reproduce import delay_line
 from harness.findings import CheckSkipped, Finding, Severity, TaskNotRouted
@@ -13,8 +11,8 @@ from harness.payloads.dialects import make_event
 from harness.probes.executions import Execution
 from harness.probes.results import TaskRow
 from harness.session import Session
+from harness.waiting import poll
 
-T = TypeVar("T")
 FINAL = ("SUCCESS", "FAILURE", "REVOKED")
 
 
@@ -42,16 +40,6 @@ def publish_payload(session: Session, check: str, task: str, payload: Any, **opt
     raise TaskNotRouted(Finding(check, task, Severity.HIGH, f"publishing {task} through the target failed",
                                 expected="apply_async succeeds", observed=error,
                                 reproduce=delay_line(session.spec.celery_app, task)))
-
-
-def poll(probe: Callable[[], T], done: Callable[[T], bool], timeout_s: float, interval_s: float = 0.05) -> T:
-    """Call ``probe`` until ``done`` holds or time runs out; returns the last value."""
-    deadline = time.monotonic() + timeout_s
-    value = probe()
-    while not done(value) and time.monotonic() < deadline:
-        time.sleep(interval_s)
-        value = probe()
-    return value
 
 
 def executions(session: Session, task_id: str) -> list[Execution]:

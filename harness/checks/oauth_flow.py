@@ -15,11 +15,12 @@ import time
 from dataclasses import dataclass
 
 from harness.checks.live import FINAL
-from harness.checks.oauth_view import Call, EmulatorView, ItemState, LiveView, monday_of, wait_until
+from harness.checks.oauth_view import Call, EmulatorView, ItemState, LiveView, monday_of
 from harness.checks.security_http import Answer, Probe, headers_for, send
 from harness.payloads.dialects import MONDAY, make_event
 from harness.payloads.factory import trigger_uuid_of
 from harness.session import Session
+from harness.waiting import wait_for
 
 FLOW_TIMEOUT_S = 20.0
 
@@ -81,7 +82,7 @@ def run_flow(session: Session, timeout_s: float = FLOW_TIMEOUT_S) -> Flow:
     def finished() -> bool:  # an update is the last thing a body writes; else wait for the task's end
         return view.item(board, item).updates != before.updates or _task_state(session, trigger) is not None
 
-    wait_until(finished, timeout_s, 0.25)
+    wait_for(finished, timeout_s, 0.25)
     calls = tuple(emulator.calls(start)) if emulator else ()
     return Flow(probe, board, item, answer, before, view.item(board, item), calls, _task_state(session, trigger),
                 time.monotonic() - started)

@@ -7,7 +7,6 @@ through Monday's GraphQL API with the installed app's token: real Monday shows n
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,12 +100,3 @@ def emulator_of(session: Session, why: str) -> EmulatorView:
     if link.emulator_url is None:
         raise CheckSkipped(f"against real Monday the harness cannot {why}; this check runs against the emulator")
     return EmulatorView(link.emulator_url, session.target.env.get("MONDAY_STATUS_COLUMN_ID", "status"))
-
-
-def wait_until(predicate: Any, timeout_s: float, interval_s: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval_s)
-    return bool(predicate())

@@ -11,12 +11,13 @@ from typing import Any
 import httpx
 
 from harness.checks.ignored import skip_if_ignored
-from harness.checks.live import executions, marked_payload, poll, publish
+from harness.checks.live import executions, marked_payload, publish
 from harness.checks.reproduce import harness_line
 from harness.checks.webhook import signed_for
 from harness.findings import CheckSkipped, Finding, PriorityIgnored, Severity
 from harness.payloads.factory import trigger_uuid_of
 from harness.session import Session
+from harness.waiting import poll
 
 ORDER = "priority.backlog_consumed_highest_first"
 SETTINGS = "priority.worker_settings_keep_priority"

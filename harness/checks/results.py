@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
-from harness.checks.live import FINAL, poll
+from harness.checks.live import FINAL
 from harness.checks.reproduce import harness_line
 from harness.findings import Finding, ResultMissing, Severity
 from harness.session import Session
+from harness.waiting import poll
 
 EXECUTED = "results.every_execution_has_a_row"
 ENQUEUED = "results.no_enqueued_task_is_lost"

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from harness.checks.live import marked_payload, poll, publish_payload, wait_row
+from harness.checks.live import marked_payload, publish_payload, wait_row
 from harness.checks.reproduce import harness_line
 from harness.findings import Finding, RetryPolicyMismatch, Severity
 from harness.payloads.factory import trigger_uuid_of
 from harness.probes.executions import Execution
 from harness.probes.results import TaskRow
 from harness.session import Session
+from harness.waiting import poll
 
 DECLARED = "retries.declared_policy_matches_contract"
 RUNS = "retries.failing_task_runs_max_retries_plus_one"

@@ -12,11 +12,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from harness.checks.live import executions, poll, publish
+from harness.checks.live import executions, publish
 from harness.checks.reproduce import harness_line
 from harness.checks.topology import broker_queue
 from harness.findings import Finding, Severity, WorkExpires
 from harness.session import Session
+from harness.waiting import poll
 
 CHECK = "topology.ttl_does_not_drop_work"
 LIVE_TTL_MAX_MS = 10_000  # a longer TTL is judged from the declaration only

@@ -14,6 +14,7 @@ from harness.probes.amqp import queue_counts
 from harness.probes.management import Management
 from harness.probes.tap import CONNECTION_PREFIX
 from harness.session import Session
+from harness.waiting import poll
 
 BACKLOG_WAIT_S = 3.0
 LIST_LAG_S = 12.0  # the management API's statistics interval is 5 s by default
@@ -30,10 +31,7 @@ def with_backlog(context: FaultContext) -> dict[str, int]:
     counts = ready_counts(context)
     if sum(counts.values()) < wanted:
         context.sender.burst(wanted)
-        deadline = time.monotonic() + BACKLOG_WAIT_S
-        while sum(counts.values()) < wanted // 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-            counts = ready_counts(context)
+        counts = poll(lambda: ready_counts(context), lambda now: sum(now.values()) >= wanted // 2, BACKLOG_WAIT_S)
     return counts
 
 

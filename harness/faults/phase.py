@@ -20,6 +20,7 @@ from harness.ledger.sender import WebhookSender, is_loopback
 from harness.ledger.settle import queues_empty as ledger_queues_empty
 from harness.ledger.settle import settle
 from harness.session import Session
+from harness.waiting import wait_for
 
 FAULTS: dict[str, Fault] = {f.name: f for f in (WorkerKill(), BrokerRestart(), BrokerCrash(), ConnectionsClosed(),
                                                 DatabaseRestart(), DatabaseUnreachable(), WebhookRestart())}
@@ -107,9 +108,7 @@ def drive(context: FaultContext, faults: list[Fault]) -> float:
 
 
 def wait_until_accepting(sender: WebhookSender, since: float, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not accepting_since(sender.deliveries, since) and time.monotonic() < deadline:
-        pause(0.2)
+    wait_for(lambda: accepting_since(sender.deliveries, since), timeout_s, 0.2)
 
 
 def queues_empty(session: Session) -> bool:

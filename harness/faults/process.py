@@ -16,6 +16,7 @@ from typing import Any
 
 from harness.faults.base import FaultContext, pause
 from harness.session import Session
+from harness.waiting import wait_for
 
 MAX_KILLS = 50
 POLL_S = 0.005
@@ -96,9 +97,7 @@ def revive_worker(context: FaultContext, timeout_s: float = 60) -> bool:
     log = context.session.target.executions
     before = log.ready_count()
     worker.start()
-    deadline = time.monotonic() + timeout_s
-    while log.ready_count() <= before and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(lambda: log.ready_count() > before, timeout_s, 0.1)
     return True
 
 

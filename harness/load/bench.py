@@ -19,7 +19,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +33,7 @@ from harness.load.phase import LoadPlan, locust_base, run_locust
 from harness.load.summary import one_line
 from harness.load.topology import measured_topology
 from harness.session import Session, new_run_id, open_session
+from harness.waiting import wait_for
 
 ROOT = Path.cwd()
 WEBHOOK_FILE = ROOT / "scenarios" / "locust_webhook.py"
@@ -41,17 +41,17 @@ PLAIN_FILE = ROOT / "scenarios" / "locust_plain.py"
 GENERATOR_USERS, GENERATOR_SECONDS = 32, 8
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 @contextmanager
 def trivial_endpoint() -> Iterator[str]:
     port = port_for.select_random()
     server = subprocess.Popen([sys.executable, "-m", "harness.load.trivial_server", str(port)])
     try:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
+        wait_for(lambda: _listening(port), 15, 0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()

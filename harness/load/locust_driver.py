@@ -30,6 +30,7 @@ from harness.load.sendlog import SendLog, own_path
 from harness.load.tapclient import END, FAILED, OBSERVED, READY, UNROUTED, TapProcess
 from harness.load.tapclient import FLOOR as FLOOR_EVENT
 from harness.load.tapd import TapConfig
+from harness.waiting import wait_for
 
 log = logging.getLogger("harness.load")
 REQUEST_TYPE, REQUEST_NAME = "AMQP", "webhook → queue"
@@ -187,8 +188,8 @@ class LoadDriver:
         self.drained = True
         self.cpu_reading = self.cpu.reading()
         self.book.count("dropped", self.schedule.close())
-        _wait_for(lambda: self.in_flight == 0, self._options.http_timeout_s + 1)
-        _wait_for(lambda: len(self.matcher) == 0, self._options.deadline_s + 0.5)
+        wait_for(lambda: self.in_flight == 0, self._options.http_timeout_s + 1, 0.02)
+        wait_for(lambda: len(self.matcher) == 0, self._options.deadline_s + 0.5, 0.02)
         for outcome in self.matcher.abandon():
             self._settle(outcome)
         self._tap.close()
@@ -204,12 +205,3 @@ class LoadDriver:
 
     def elapsed_s(self) -> float:
         return self.schedule.elapsed_s()
-
-
-def _wait_for(condition: Any, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        gevent.sleep(0.02)
-    return True

@@ -42,6 +42,7 @@ from harness.load.tapclient import TapProcess
 from harness.load.target_client import ServedTarget
 from harness.load.webtab import fine_bucket
 from harness.payloads.pools import content_pools
+from harness.waiting import wait_for
 
 log = logging.getLogger("harness.load")
 DRAIN, FINAL = "harness_drain", "harness_final"
@@ -170,10 +171,8 @@ def _start_driver(environment: Any, options: LoadOptions, contract: Contract) ->
 def _wait_for_init() -> Contract | None:
     """The contract once ``init`` is done. A worker reports ready to its master before its ``init`` event
     runs, so a spawn message (and this process's ``test_start``) can arrive while ``init`` is at work."""
-    deadline = time.monotonic() + INIT_TIMEOUT_S
-    while not STATE.initialised and time.monotonic() < deadline:
-        gevent.sleep(0.05)
-    return STATE.contract if STATE.initialised else None
+    initialised = wait_for(lambda: STATE.initialised, INIT_TIMEOUT_S, 0.05)
+    return STATE.contract if initialised else None
 
 
 def _flush_locally(environment: Any, driver: LoadDriver, collector: Collector) -> None:
@@ -277,9 +276,7 @@ def _drain_workers(runner: MasterRunner) -> None:
     for worker in workers:
         runner.send_message(DRAIN, {}, client_id=worker)
     timeout = collector.options.deadline_s + collector.options.http_timeout_s + 10
-    deadline = time.monotonic() + timeout
-    while set(workers) - set(collector.finals) and time.monotonic() < deadline:
-        gevent.sleep(0.05)
+    wait_for(lambda: not set(workers) - set(collector.finals), timeout, 0.05)
     missing = set(workers) - set(collector.finals)
     if missing:
         log.error("harness: no final figures from %d worker(s) within %.0fs", len(missing), timeout)

@@ -42,6 +42,7 @@ from harness.probes.bodies import searchable
 from harness.probes.management import Management
 from harness.probes.tap import UNROUTABLE, Binding, Tap, target_bindings
 from harness.redact import mask_url_passwords
+from harness.waiting import wait_for
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,7 @@ class FloorPublisher:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
-        deadline = time.monotonic() + grace_s
-        while self.published and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_for(lambda: not self.published, grace_s, 0.01)
         if self._connection is not None and self._connection.is_open:
             self._connection.close()
 

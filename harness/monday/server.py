@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +13,7 @@ import uvicorn
 from harness.errors import StartupTimeout
 from harness.monday.app import create_app
 from harness.monday.config import EmulatorConfig
+from harness.waiting import poll
 
 _POLL_INTERVAL_S = 0.02
 
@@ -55,17 +55,14 @@ def _bind_free_port() -> socket.socket:
 
 
 def _wait_ready(server: uvicorn.Server, thread: threading.Thread, base_url: str, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    last_error = "server did not report started"
-    while time.monotonic() < deadline:
+    def problem() -> str:
         if not thread.is_alive():
             raise StartupTimeout("Monday emulator", timeout_s, "the server thread exited during start-up")
-        if server.started:
-            last_error = _probe(base_url)
-            if not last_error:
-                return
-        time.sleep(_POLL_INTERVAL_S)
-    raise StartupTimeout("Monday emulator", timeout_s, last_error)
+        return _probe(base_url) if server.started else "server did not report started"
+
+    last_error = poll(problem, lambda error: not error, timeout_s, _POLL_INTERVAL_S)
+    if last_error:
+        raise StartupTimeout("Monday emulator", timeout_s, last_error)
 
 
 def _probe(base_url: str) -> str:

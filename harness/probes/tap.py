@@ -25,6 +25,7 @@ from pika.adapters.blocking_connection import BlockingChannel
 from harness.endpoints import Broker
 from harness.probes.bodies import Decoded, decode_body, searchable
 from harness.probes.management import Management
+from harness.waiting import wait_for
 
 PREFIX = "harness.tap"
 UNROUTABLE = "<unroutable>"
@@ -192,12 +193,7 @@ class ObservationLog:
         return [o for o in self.observations() if o.t_ns >= since_ns and o.why_undecodable]
 
     def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if predicate():
-                return True
-            time.sleep(0.02)
-        return predicate()
+        return wait_for(predicate, timeout_s, 0.02)
 
     def record(self, observation: Observation) -> None:
         with self._lock:

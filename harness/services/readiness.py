@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from harness.errors import StartupTimeout
+from harness.waiting import wait_for
 
 
 def wait_until(ready: Callable[[], bool], timeout_s: float, what: str,
                log_tail: Callable[[], str] = lambda: "", interval_s: float = 0.1,
                alive: Callable[[], bool] = lambda: True) -> None:
     """Poll ``ready`` until it holds; raise :class:`StartupTimeout` with the log tail otherwise."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    def up() -> bool:
         if ready():
-            return
+            return True
         if not alive():
             raise StartupTimeout(f"{what} (process exited)", 0, log_tail())
-        time.sleep(interval_s)
-    raise StartupTimeout(what, timeout_s, log_tail())
+        return False
+
+    if not wait_for(up, timeout_s, interval_s):
+        raise StartupTimeout(what, timeout_s, log_tail())
 
 
 def tail(path: Path, lines: int = 20) -> str:
