@@ -5,8 +5,8 @@ the full path from the webhook to a change on the board, against the emulator (o
 
 import pytest
 
-from harness.checks import oauth
-from harness.checks.oauth_flow import Flow
+from harness.checks.oauth import usage
+from harness.checks.oauth.flow import Flow
 from harness.session import Session
 
 pytestmark = pytest.mark.oauth
@@ -15,29 +15,29 @@ SUBJECT = "Monday OAuth"
 
 @pytest.mark.check("oauth.token_acquired", subject=SUBJECT)
 def test_token_acquired(harness_session: Session, oauth_flow: Flow) -> None:
-    oauth.token_acquired(harness_session, oauth_flow)
+    usage.token_acquired(harness_session, oauth_flow)
 
 
 @pytest.mark.check("oauth.requested_scopes_exist", subject=SUBJECT)
 def test_requested_scopes_exist(harness_session: Session, oauth_flow: Flow) -> None:
-    oauth.requested_scopes_exist(harness_session, oauth_flow)
+    usage.requested_scopes_exist(harness_session, oauth_flow)
 
 
 @pytest.mark.check("oauth.bearer_calls_authenticated", subject=SUBJECT)
 def test_bearer_calls_authenticated(harness_session: Session, oauth_flow: Flow) -> None:
-    oauth.bearer_calls_authenticated(harness_session, oauth_flow)
+    usage.bearer_calls_authenticated(harness_session, oauth_flow)
 
 
 @pytest.mark.check("oauth.webhook_updates_board", subject=SUBJECT)
 def test_webhook_updates_board(harness_session: Session, oauth_flow: Flow) -> None:
-    oauth.webhook_updates_board(harness_session, oauth_flow)
+    usage.webhook_updates_board(harness_session, oauth_flow)
 
 
 @pytest.mark.check("oauth.retry_after_honoured", subject=SUBJECT)
 def test_retry_after_honoured(harness_session: Session, oauth_flow: Flow) -> None:
-    oauth.retry_after_honoured(harness_session, oauth_flow)
+    usage.retry_after_honoured(harness_session, oauth_flow)
 
 
 @pytest.mark.check("oauth.expired_token_refreshed", subject=SUBJECT)
 def test_expired_token_refreshed(harness_session: Session, oauth_flow: Flow) -> None:
-    oauth.expired_token_refreshed(harness_session, oauth_flow)
+    usage.expired_token_refreshed(harness_session, oauth_flow)

@@ -1,6 +1,6 @@
 """How small a timing difference does the constant-time check see through HTTP on this machine?
 
-Runs the check's own measurement (``harness.checks.timing.measure``, the same pairs, order and
+Runs the check's own measurement (``harness.checks.security.timing.measure``, the same pairs, order and
 statistics) against ``tests/targets/timing_calibration_target.py``, which busy-waits a chosen number
 of microseconds whenever a signature's first character is right. For each delay it repeats the
 check's verdict rule (two batches whose 99% interval both lie above zero) several times and prints
@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness.checks.security_http import event_body  # noqa: E402
-from harness.checks.timing import _pair_headers, measure  # noqa: E402
+from harness.checks.security.http import event_body  # noqa: E402
+from harness.checks.security.timing import _pair_headers, measure  # noqa: E402
 from harness.config import RunOptions, load_config, services_from_env  # noqa: E402
 from harness.session import Session, open_session  # noqa: E402
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from harness.checks.security import forged_signature_refused, unsigned_delivery_refused
-from harness.checks.security_cases import Battery, Outcome
-from harness.checks.security_http import Answer, Probe
+from harness.checks.security.cases import Battery, Outcome
+from harness.checks.security.deliveries import forged_signature_refused, unsigned_delivery_refused
+from harness.checks.security.http import Answer, Probe
 from harness.findings import CheckFailed, Severity
 
 CASES = [

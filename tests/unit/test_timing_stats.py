@@ -6,9 +6,14 @@ import random
 
 import pytest
 
-from harness.checks.security_cases import forged_cases
-from harness.checks.timing import signature_pair
-from harness.checks.timing_stats import binomial_half_cdf, mann_whitney_z, median_interval, order_statistic_rank
+from harness.checks.security.cases import forged_cases
+from harness.checks.security.timing import signature_pair
+from harness.checks.security.timing_stats import (
+    binomial_half_cdf,
+    mann_whitney_z,
+    median_interval,
+    order_statistic_rank,
+)
 
 
 def test_sign_test_rank_matches_the_normal_approximation() -> None:

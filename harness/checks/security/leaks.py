@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from harness.checks.security_cases import Battery, Outcome
-from harness.checks.security_http import SUBJECT, headers_for
+from harness.checks.security.cases import Battery, Outcome
+from harness.checks.security.http import SUBJECT, headers_for
 from harness.findings import Finding, SecretEchoed, Severity
 from harness.session import Session
 

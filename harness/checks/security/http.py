@@ -2,7 +2,7 @@
 
 A :class:`Probe` is one request (body bytes and headers) carrying a unique ``triggerUuid`` when its
 body is an event, so the tap can tell whether the target enqueued it. An :class:`Answer` is what the
-webhook said. Nothing here judges; the checks in ``security*.py`` do.
+webhook said. Nothing here judges; the other modules of this package do.
 """
 
 from __future__ import annotations

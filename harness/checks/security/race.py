@@ -14,8 +14,8 @@ import time
 import httpx
 
 from harness.checks.live import skip_if_undecodable, undecodable_since
-from harness.checks.security import webhook_task
-from harness.checks.security_http import (
+from harness.checks.security.deliveries import webhook_task
+from harness.checks.security.http import (
     SUBJECT,
     Answer,
     Probe,

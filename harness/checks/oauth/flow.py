@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 
 from harness.checks.live import FINAL
-from harness.checks.oauth_view import Call, EmulatorView, ItemState, LiveView, monday_of
-from harness.checks.security_http import Answer, Probe, headers_for, send
+from harness.checks.oauth.view import Call, EmulatorView, ItemState, LiveView, monday_of
+from harness.checks.security.http import Answer, Probe, headers_for, send
 from harness.payloads.dialects import MONDAY, make_event
 from harness.payloads.factory import trigger_uuid_of
 from harness.session import Session

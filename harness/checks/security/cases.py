@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 
 from harness.checks.live import undecodable_since
-from harness.checks.security_http import (
+from harness.checks.security.http import (
     JSON,
     Answer,
     Probe,

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 
 from harness.checks.live import skip_if_undecodable, undecodable_since
-from harness.checks.security_http import SUBJECT, Answer, Probe, headers_for, reproduce, send, settle
+from harness.checks.security.http import SUBJECT, Answer, Probe, headers_for, reproduce, send, settle
 from harness.checks.webhook import webhook_url
 from harness.findings import Finding, FuzzedRequestCrashed, Severity, UnverifiedBodyEnqueued
 from harness.payloads.signer import verify_headers

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from harness.checks.security_http import SUBJECT, enqueued, event_body, headers_for, settle
+from harness.checks.security.http import SUBJECT, enqueued, event_body, headers_for, settle
 from harness.checks.webhook import webhook_url
 from harness.findings import Finding, OversizedBodyRead, Severity
 from harness.session import Session

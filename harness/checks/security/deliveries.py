@@ -1,6 +1,6 @@
 """Webhook security: who the webhook listens to, and what it enqueues.
 
-The refusal cases come from one :class:`~harness.checks.security_cases.Battery` sent per session;
+The refusal cases come from one :class:`~harness.checks.security.cases.Battery` sent per session;
 each check here judges one family of them. "Nothing enqueued" is read from the tap: no message
 carrying the request's ``triggerUuid`` reached a queue within a short bounded wait.
 """
@@ -13,8 +13,8 @@ import time
 
 from harness.checks.ignored import skip_if_ignored
 from harness.checks.live import skip_if_undecodable, undecodable_since
-from harness.checks.security_cases import WHAT, Battery, Outcome
-from harness.checks.security_http import (
+from harness.checks.security.cases import WHAT, Battery, Outcome
+from harness.checks.security.http import (
     SUBJECT,
     Answer,
     Probe,

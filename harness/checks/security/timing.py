@@ -6,7 +6,7 @@ valid signature with only its last character changed (an early-exit comparison w
 A and one B, are sent back to back on one keep-alive connection in a random order (seeded), after a
 warm-up; the time of each is measured around the request with ``perf_counter_ns``. The statistic is
 the median of the paired differences A − B with its exact sign-test confidence interval (99%,
-:mod:`harness.checks.timing_stats`); the Mann-Whitney z of the two samples is reported beside it.
+:mod:`harness.checks.security.timing_stats`); the Mann-Whitney z of the two samples is reported beside it.
 
 Verdict. A leak is reported only when the interval lies wholly above zero twice in a row (two
 independent batches), so a noisy machine widens the interval rather than fails the check. When no
@@ -25,8 +25,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from harness.checks.security_http import SUBJECT, event_body, headers_for
-from harness.checks.timing_stats import MedianInterval, mann_whitney_z, median_interval
+from harness.checks.security.http import SUBJECT, event_body, headers_for
+from harness.checks.security.timing_stats import MedianInterval, mann_whitney_z, median_interval
 from harness.checks.webhook import webhook_url
 from harness.findings import CheckSkipped, Finding, Severity, TimingLeak
 from harness.session import Session

@@ -1,15 +1,15 @@
 """Monday OAuth, seen from the Monday side: how the target gets its token, what it asks for, how it calls.
 
-The first four checks judge one end-to-end :class:`~harness.checks.oauth_flow.Flow` (webhook, queue,
+The first four checks judge one end-to-end :class:`~harness.checks.oauth.flow.Flow` (webhook, queue,
 worker running the real body, Monday) from the emulator's call log and board. The last two provoke a
 429 and an expired access token, run a flow each, and judge how the target coped.
 """
 
 from __future__ import annotations
 
-from harness.checks.oauth_flow import Flow, run_flow
-from harness.checks.oauth_view import Call, emulator_of, monday_of
-from harness.checks.security_http import reproduce
+from harness.checks.oauth.flow import Flow, run_flow
+from harness.checks.oauth.view import Call, emulator_of, monday_of
+from harness.checks.security.http import reproduce
 from harness.findings import (
     BearerCallRejected,
     BoardNotUpdated,
