@@ -19,7 +19,7 @@ from harness.config import HarnessConfig, config_from_options
 from harness.errors import ConfigError, HarnessError
 from harness.faults.plan import parse_faults, plan_for
 from harness.init import add_init_command, cmd_init
-from harness.load.capacity import Ladder
+from harness.load.stats.capacity import Ladder
 from harness.option_parsers import add_to_argparse, given_by_argparse
 from harness.options import AB, CAPACITY, DOCTOR, GATE
 from harness.redact import mask_url_passwords

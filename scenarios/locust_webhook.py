@@ -20,7 +20,7 @@ from pathlib import Path
 from locust import FastHttpUser, constant, events, task
 
 from harness.config import Contract, RunOptions, load_config
-from harness.load import locust_glue
+from harness.load.locust import glue
 
 
 class _NoRequestEvents:
@@ -39,7 +39,7 @@ class WebhookUser(FastHttpUser):
 
     @task
     def post_webhook(self) -> None:
-        locust_glue.send(self)
+        glue.send(self)
 
 
 def contract_of(run: RunOptions) -> Contract:
@@ -49,4 +49,4 @@ def contract_of(run: RunOptions) -> Contract:
     return load_config(Path.cwd(), run=run).contract
 
 
-locust_glue.install(events, WebhookUser, contract_of)
+glue.install(events, WebhookUser, contract_of)

@@ -2,8 +2,8 @@
 
 ``layers.toml`` is the layer table. A module may import its own layer and those its layer may import;
 only entry points read the process environment or the working directory, load the configuration or
-import pytest; only ``locust_*`` modules import Locust or gevent. Imports are read with :mod:`ast`,
-wherever they stand (inside functions and ``TYPE_CHECKING`` blocks too).
+import pytest; only the modules ``layers.toml`` names under ``locust`` import Locust or gevent. Imports are
+read with :mod:`ast`, wherever they stand (inside functions and ``TYPE_CHECKING`` blocks too).
 """
 
 from __future__ import annotations
@@ -34,12 +34,17 @@ class Layer:
 class Layers:
     layers: tuple[Layer, ...]
     known: frozenset[str]  # the modules of the tree, to tell ``from a import module`` from ``from a import name``
+    locust: tuple[str, ...] = ()  # the patterns of the modules that may import Locust or gevent
 
     def of(self, module: str) -> Layer | None:
         """The layer of the longest pattern that matches ``module``."""
         matches = [(len(pattern), layer) for layer in self.layers for pattern in layer.modules
                    if covers(pattern, module)]
         return max(matches, key=lambda match: match[0])[1] if matches else None
+
+    def imports_locust(self, module: str) -> bool:
+        """Whether ``module`` is one of the modules that may import Locust or gevent."""
+        return any(covers(pattern, module) for pattern in self.locust)
 
     def resolve(self, name: str) -> str:
         """The module an imported name lives in (``harness.config.load_config`` → ``harness.config``)."""
@@ -56,13 +61,14 @@ def covers(pattern: str, module: str) -> bool:
 def load_layers(path: Path = ROOT / "layers.toml", root: Path = ROOT) -> Layers:
     allowed: dict[str, frozenset[str]] = {}
     layers = []
-    for entry in tomllib.loads(path.read_text(encoding="utf-8"))["layer"]:
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    for entry in table["layer"]:
         below = [name for name in entry["may_import"] if name not in allowed]
         assert not below, f"layer {entry['name']!r} may import {below}, which are not below it in {path.name}"
         allowed[entry["name"]] = frozenset({entry["name"]}).union(*(allowed[n] for n in entry["may_import"]))
         layers.append(Layer(entry["name"], tuple(entry["modules"]), allowed[entry["name"]],
                             bool(entry.get("entry_point", False))))
-    return Layers(tuple(layers), frozenset(modules_of(root)))
+    return Layers(tuple(layers), frozenset(modules_of(root)), tuple(table.get("locust", ())))
 
 
 def modules_of(root: Path = ROOT) -> dict[str, Path]:
@@ -121,8 +127,8 @@ def _import_breaches(name: str, module: str, layer: Layer, layers: Layers) -> It
         above = layers.of(target)
         if above is not None and above.name not in layer.allowed:
             yield f"imports {target} ({above.name}), not a layer below its own"
-    if top in LOCUST and not module.rpartition(".")[2].startswith("locust_"):
-        yield f"imports {top}: only locust_* modules do"
+    if top in LOCUST and not layers.imports_locust(module):
+        yield f"imports {top}: only the Locust modules do"
     if layer.entry_point:
         return
     if top in PYTEST:

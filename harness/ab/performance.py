@@ -6,7 +6,7 @@ resolvable on this machine: the machine does not show that figure for anything, 
 
 *As configured* is the target's webhook-to-queue p99 on each broker: a claim under the floor's own p99 is not
 resolvable there either; otherwise it is judged against each claimed figure by
-``harness.load.summary.slo_judgement``, the latency gate's own rule with the claim as the SLO: within it
+``harness.load.stats.summary.slo_judgement``, the latency gate's own rule with the claim as the SLO: within it
 passes; over it is not resolvable only when the floor is over it too and the target adds no more than the
 claim on top of the floor; a target that adds more than the whole claim to the floor contradicts it.
 
@@ -27,7 +27,7 @@ from harness.ab.verdicts import (
     name,
     unmeasured,
 )
-from harness.load.summary import slo_judgement
+from harness.load.stats.summary import slo_judgement
 
 CLAIMED_US = {"redis": 1000.0, "rabbitmq": 5000.0}  # the document's "< 1ms" and "< 5ms"
 WORDS = {"pass": "within", "fail": "contradicted", "inconclusive": NOT_RESOLVABLE, "none": NOT_MEASURED}

@@ -1,6 +1,6 @@
 """Waiting, bounded, until a phase's accepted webhooks have had their work done, then judging them.
 
-Used by the fault phase (``harness.faults.phase``) and by the load phase's ledger (``harness.load.ledger``).
+Used by the fault phase (``harness.faults.phase``) and by the load phase's ledger (``harness.load.phase_ledger``).
 """
 
 from __future__ import annotations

@@ -27,10 +27,10 @@ from typing import Any
 import port_for
 
 from harness.config import RunOptions, load_config, services_from_env
-from harness.load.capacity import Climb, Ladder, lines
 from harness.load.capacity_run import both_climbs
 from harness.load.phase import LoadPlan, locust_base, run_locust
-from harness.load.summary import one_line
+from harness.load.stats.capacity import Climb, Ladder, lines
+from harness.load.stats.summary import one_line
 from harness.load.topology import measured_topology
 from harness.session import Session, new_run_id, open_session
 from harness.waiting import wait_for
@@ -49,7 +49,7 @@ def _listening(port: int) -> bool:
 @contextmanager
 def trivial_endpoint() -> Iterator[str]:
     port = port_for.select_random()
-    server = subprocess.Popen([sys.executable, "-m", "harness.load.trivial_server", str(port)])
+    server = subprocess.Popen([sys.executable, "-m", "harness.load.daemons.trivial_server", str(port)])
     try:
         wait_for(lambda: _listening(port), 15, 0.1)
         yield f"http://127.0.0.1:{port}"

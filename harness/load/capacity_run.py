@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.config import HarnessConfig
-from harness.load.capacity import (
+from harness.load.phase import LoadPlan, run_locust
+from harness.load.stats.capacity import (
     HEADER,
     Climb,
     Ladder,
@@ -25,7 +26,6 @@ from harness.load.capacity import (
     step_line,
     webhook_stop,
 )
-from harness.load.phase import LoadPlan, run_locust
 from harness.load.topology import measured_topology
 from harness.report.charts_capacity import capacity_page
 from harness.session import Session, new_run_id, open_session

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from harness.findings import IGNORED, Finding, Severity
-from harness.load.ledger import SENDS_FILE, add_load_ledger
-from harness.load.locust_collect import STATUS_PREFIX
-from harness.load.summary import describe_failures, request_failures, slo_judgement
+from harness.load.locust.collect import STATUS_PREFIX
+from harness.load.phase_ledger import SENDS_FILE, add_load_ledger
+from harness.load.stats.summary import describe_failures, request_failures, slo_judgement
 from harness.load.topology import measured_topology
 from harness.report.model import CheckRecord, RunReport, empty_latency
 from harness.session import Session

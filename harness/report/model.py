@@ -38,7 +38,7 @@ whether the latency SLO was judged (``harness.report.judged``): a run that was n
                     "recovery": [{"kind", "t", "end", "accepts_again_s": float | None, "drain_s": float | None}],
                     "records": "ledger/worker_kill.jsonl" | None}],            # harness.faults.judge
      "load": {"name": "load", "rate_rps": float, "waited_s": float, "account": {...as above...},
-              "records": "ledger/load.jsonl"}}                           # the load phase: harness.load.ledger
+              "records": "ledger/load.jsonl"}}                           # the load phase: harness.load.phase_ledger
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import port_for
 import pytest
 from hdrh.histogram import HdrHistogram
 
-from harness.load.histograms import CORRECTED, new_histogram
 from harness.load.phase import locust_base, locust_env
+from harness.load.stats.histograms import CORRECTED, new_histogram
 from tests.conftest import ROOT
 from tests.integration._latency import LOCUSTFILE, target_session
 

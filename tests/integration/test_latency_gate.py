@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from harness.load.ledger import CHECK as LEDGER_CHECK
 from harness.load.phase import MEDIAN_CHECK
-from harness.load.summary import EXIT_LATENCY_GATE
+from harness.load.phase_ledger import CHECK as LEDGER_CHECK
+from harness.load.stats.summary import EXIT_LATENCY_GATE
 from tests.conftest import TARGETS
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from harness.load.summary import EXIT_INCONCLUSIVE, EXIT_LATENCY_GATE
+from harness.load.stats.summary import EXIT_INCONCLUSIVE, EXIT_LATENCY_GATE
 from tests.integration._latency import load, target_session
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]

@@ -18,7 +18,7 @@ import port_for
 import pytest
 
 from harness.load.phase import locust_base, locust_env
-from harness.load.webtab import TAB_KEY
+from harness.load.stats.webtab import TAB_KEY
 from tests.conftest import ROOT
 from tests.integration._latency import LOCUSTFILE, target_session
 

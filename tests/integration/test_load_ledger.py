@@ -16,8 +16,8 @@ import pytest
 
 from harness.config import RunOptions, load_config, services_from_env
 from harness.findings import Severity
-from harness.load.ledger import CHECK, RECORDS
 from harness.load.phase import MEDIAN_CHECK, REACH_CHECK, add_load_phase
+from harness.load.phase_ledger import CHECK, RECORDS
 from harness.report.model import RunReport
 from harness.session import open_session
 from tests.conftest import ROOT, TARGETS

@@ -25,7 +25,7 @@ def test_architecture_md_names_the_layers_of_layers_toml_in_the_same_order() -> 
 def test_importing_any_module_below_the_entry_points_loads_neither_pytest_nor_locust() -> None:
     """What the checker cannot see: a library that loads pytest or gevent when it is imported."""
     below = [module for module, layer in ((m, LAYERS.of(m)) for m in modules_of())
-             if layer is not None and not layer.entry_point and not module.rpartition(".")[2].startswith("locust_")]
+             if layer is not None and not layer.entry_point and not LAYERS.imports_locust(module)]
     program = ("import importlib, json, sys\n"
                "for name in sys.argv[1:]:\n    importlib.import_module(name)\n"
                f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {WATCHED!r})))")
@@ -44,7 +44,9 @@ BREACHES = {
     "a check importing pytest": ("harness.checks.fake", "import pytest\n", "imports pytest"),
     "a report writer importing _pytest": ("harness.report.fake", "from _pytest.nodes import Item\n",
                                           "imports _pytest"),
-    "a load module importing gevent": ("harness.load.summary_fake", "import gevent\n", "imports gevent"),
+    "a load module importing gevent": ("harness.load.stats.summary_fake", "import gevent\n", "imports gevent"),
+    "a module named locust_ outside the Locust package": ("harness.load.stats.locust_fake", "import gevent\n",
+                                                          "imports gevent"),
     "payloads importing the harness": ("payloads.fake", "from harness.findings import Finding\n",
                                        "imports harness.findings (core)"),
     "a load module reading os.environ": ("harness.load.fake", "import os\nURL = os.environ['URL']\n",
@@ -69,16 +71,17 @@ def test_the_checker_reports(module: str, source: str, expected: str) -> None:
     assert any(expected in line for line in found), found
 
 
-def test_the_checker_reports_locust_in_an_entry_point_not_named_locust_() -> None:
+def test_the_checker_reports_locust_in_an_entry_point_outside_the_locust_modules() -> None:
     found = violations("harness.cli", "import gevent.monkey\n", LAYERS)
-    assert found == ["harness.cli:1 (entry points) imports gevent: only locust_* modules do"]
+    assert found == ["harness.cli:1 (entry points) imports gevent: only the Locust modules do"]
 
 
 ALLOWED = {
     "a check using a probe and the session": (
         "harness.checks.fake", "from harness.probes.tap import Tap\nfrom harness.session import Session\n"),
     "a load module using the ledger": ("harness.load.fake", "from harness.ledger.records import Delivery\n"),
-    "the locust glue importing gevent": ("harness.load.locust_fake", "import gevent\nimport locust.stats\n"),
+    "the locust glue importing gevent": ("harness.load.locust.fake", "import gevent\nimport locust.stats\n"),
+    "a locustfile importing Locust": ("scenarios.locust_fake", "from locust import events\n"),
     "an entry point reading the environment": ("harness.cli", "import os\nfrom pathlib import Path\n"
                                                               "ENV, HERE = dict(os.environ), Path.cwd()\n"),
     "a fixture importing pytest": ("fixtures.fake", "import pytest\n"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness.load.bodies import WebhookBodies, new_prefix, trigger_of, trigger_pattern
+from harness.load.generator.bodies import WebhookBodies, new_prefix, trigger_of, trigger_pattern
 from harness.payloads.factory import trigger_uuid_of
 from harness.payloads.signers import verify_hex_hmac, verify_jwt
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from harness.load.capacity import Climb, Ladder, Step, floor_stop, late_or_dropped, lines, webhook_stop
+from harness.load.stats.capacity import Climb, Ladder, Step, floor_stop, late_or_dropped, lines, webhook_stop
 
 
 def summary(p99_ms: float | None, floor_p99_ms: float | None = 1.0, p50_ms: float | None = 1.0,

@@ -7,10 +7,10 @@ import subprocess
 import sys
 import time
 
-from harness.load import webtab
-from harness.load.cpu import GENERATOR_BUSY_PCT, MACHINE_BUSY_PCT, CpuMeter, busiest, cpu_notes, instrument_cost
-from harness.load.histograms import CORRECTED, FLOOR, LatencyBook
-from harness.load.summary import RunFacts, judge, summarize
+from harness.load.stats import webtab
+from harness.load.stats.cpu import GENERATOR_BUSY_PCT, MACHINE_BUSY_PCT, CpuMeter, busiest, cpu_notes, instrument_cost
+from harness.load.stats.histograms import CORRECTED, FLOOR, LatencyBook
+from harness.load.stats.summary import RunFacts, judge, summarize
 
 QUIET = {"cores": 2, "seconds": 30.0, "machine_busy_pct": 40.0, "generator_pct": 20.0, "tap_pct": 8.0}
 

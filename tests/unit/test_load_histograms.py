@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from harness.load.histograms import (
+from harness.load.stats.histograms import (
     CORRECTED,
     HIGHEST_US,
     PERCENTILES,

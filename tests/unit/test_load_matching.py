@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.load.matching import ERROR, HTTP, LOST, MATCHED, TIMEOUT, Matcher
+from harness.load.stats.matching import ERROR, HTTP, LOST, MATCHED, TIMEOUT, Matcher
 
 MS = 1_000_000
 

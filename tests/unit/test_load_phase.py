@@ -5,9 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from harness.load.histograms import CORRECTED, FLOOR, LatencyBook
 from harness.load.phase import ACCEPT_CHECK, MEDIAN_CHECK, P99_CHECK, QUICK, REACH_CHECK, judge_phase, locust_command
-from harness.load.summary import RunFacts, summarize
+from harness.load.stats.histograms import CORRECTED, FLOOR, LatencyBook
+from harness.load.stats.summary import RunFacts, summarize
 
 
 def _session(quick: bool) -> Any:

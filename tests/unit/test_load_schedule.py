@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.load.schedule import ArrivalSchedule, RateShape, ShapeError, Stage, parse_shape
+from harness.load.generator.schedule import ArrivalSchedule, RateShape, ShapeError, Stage, parse_shape
 
 
 def test_constant_rate_spaces_sends_evenly() -> None:

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from harness.ledger.render import reliability_lines
-from harness.load.sendlog import SendLog, own_path, read_sends
+from harness.load.generator.sendlog import SendLog, own_path, read_sends
 
 
 def test_sends_come_back_as_deliveries_with_their_answers(tmp_path: Path) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.load import webtab
-from harness.load.histograms import CORRECTED, FLOOR, UNCORRECTED, LatencyBook, http_series
+from harness.load.daemons.tapclient import parse
 from harness.load.phase import lost_finding, p99_finding, parse_status, rejected_finding
-from harness.load.summary import EXIT_LATENCY_GATE, RunFacts, judge, summarize
-from harness.load.tapclient import parse
+from harness.load.stats import webtab
+from harness.load.stats.histograms import CORRECTED, FLOOR, UNCORRECTED, LatencyBook, http_series
+from harness.load.stats.summary import EXIT_LATENCY_GATE, RunFacts, judge, summarize
 
 FACTS = RunFacts(rate_rps=100, shape="", duration_s=10, slo_p99_ms=5.0, deadline_s=5.0)
 

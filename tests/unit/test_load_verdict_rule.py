@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from harness.load.summary import EXIT_INCONCLUSIVE, EXIT_LATENCY_GATE, judge, slo_judgement
-from harness.load.webtab import verdict_note
+from harness.load.stats.summary import EXIT_INCONCLUSIVE, EXIT_LATENCY_GATE, judge, slo_judgement
+from harness.load.stats.webtab import verdict_note
 
 NO_FAILURES = {"http": {}, "timeout": 0, "error": 0, "lost": 0, "unroutable": 0}
 

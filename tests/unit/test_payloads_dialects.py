@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 
 from harness.ledger.evidence import find_trigger
-from harness.load.bodies import WebhookBodies, trigger_of, trigger_pattern
+from harness.load.generator.bodies import WebhookBodies, trigger_of, trigger_pattern
 from harness.payloads import parse_webhook
 from harness.payloads.corpus import samples_in
 from harness.payloads.dialects import DIALECTS, DOCUMENT, MONDAY, dialect_of, make_event, mark_retry

@@ -14,8 +14,8 @@ from celery import Celery
 from harness.checks.live import skip_if_undecodable
 from harness.findings import CheckSkipped
 from harness.ledger.evidence import trigger_of
-from harness.load.bodies import trigger_of as load_trigger
-from harness.load.bodies import trigger_pattern
+from harness.load.generator.bodies import trigger_of as load_trigger
+from harness.load.generator.bodies import trigger_pattern
 from harness.payloads.factory import make_document_event
 from harness.probes.bodies import decode_body, searchable
 from harness.probes.redis_tap import observation_of

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.load.summary import request_failures, slo_judgement
+from harness.load.stats.summary import request_failures, slo_judgement
 
 LATE_SHARE = 0.05  # more late sends than this and the step did not run at its rate
 

@@ -19,17 +19,17 @@ from urllib.parse import urlsplit
 import gevent
 
 from harness.config import Contract
-from harness.load.bodies import WebhookBodies, new_prefix, trigger_of
-from harness.load.cpu import CpuMeter
-from harness.load.histograms import CORRECTED, FLOOR, UNCORRECTED, DeltaBook, http_series
-from harness.load.locust_timer import NOT_WORTH_NS, PreciseWaker
-from harness.load.matching import ERROR, HTTP, MATCHED, TIMEOUT, Matcher, Outcome
-from harness.load.options import LoadOptions
-from harness.load.schedule import ArrivalSchedule, RateShape, parse_shape
-from harness.load.sendlog import SendLog, own_path
-from harness.load.tapclient import END, FAILED, OBSERVED, READY, UNROUTED, TapProcess
-from harness.load.tapclient import FLOOR as FLOOR_EVENT
-from harness.load.tapd import TapConfig
+from harness.load.daemons.tapclient import END, FAILED, OBSERVED, READY, UNROUTED, TapProcess
+from harness.load.daemons.tapclient import FLOOR as FLOOR_EVENT
+from harness.load.daemons.tapd import TapConfig
+from harness.load.generator.bodies import WebhookBodies, new_prefix, trigger_of
+from harness.load.generator.options import LoadOptions
+from harness.load.generator.schedule import ArrivalSchedule, RateShape, parse_shape
+from harness.load.generator.sendlog import SendLog, own_path
+from harness.load.locust.timer import NOT_WORTH_NS, PreciseWaker
+from harness.load.stats.cpu import CpuMeter
+from harness.load.stats.histograms import CORRECTED, FLOOR, UNCORRECTED, DeltaBook, http_series
+from harness.load.stats.matching import ERROR, HTTP, MATCHED, TIMEOUT, Matcher, Outcome
 from harness.waiting import wait_for
 
 log = logging.getLogger("harness.load")

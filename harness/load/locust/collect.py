@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness.load.cpu import busiest
-from harness.load.hdrlog import HdrLog
-from harness.load.histograms import CORRECTED, LatencyBook, decode_book, percentiles, prepare
-from harness.load.options import LoadOptions
-from harness.load.summary import RunFacts, summarize
+from harness.load.generator.options import LoadOptions
+from harness.load.stats.cpu import busiest
+from harness.load.stats.hdrlog import HdrLog
+from harness.load.stats.histograms import CORRECTED, LatencyBook, decode_book, percentiles, prepare
+from harness.load.stats.summary import RunFacts, summarize
 
 LOCAL = "local"
 WINDOW_S = 2.0

@@ -1,6 +1,6 @@
 """The load phase's message ledger: every webhook Locust sent, and what became of its work.
 
-Locust writes each send's ``triggerUuid`` and HTTP answer (``--sends-log``, :mod:`harness.load.sendlog`).
+Locust writes each send's ``triggerUuid`` and HTTP answer (``--sends-log``, :mod:`harness.load.generator.sendlog`).
 Once it has finished, the session's own tap (arrivals), the worker probes' log (runs) and
 ``celery_taskmeta`` / the DLQ (how the work ended) are read through :class:`~harness.ledger.evidence.EvidenceReader`,
 until the work has ended (bounded, :func:`~harness.ledger.settle.settle`), and judged like a fault
@@ -25,7 +25,7 @@ from harness.ledger.account import Account, Verdict, account
 from harness.ledger.evidence import EvidenceReader
 from harness.ledger.render import account_line, runs_by_trigger, write_records
 from harness.ledger.settle import queues_empty, settle
-from harness.load.sendlog import read_sends
+from harness.load.generator.sendlog import read_sends
 from harness.report.model import CheckRecord, RunReport
 from harness.session import Session
 

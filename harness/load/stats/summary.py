@@ -14,8 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from harness.load.cpu import cpu_notes, instrument_cost
-from harness.load.histograms import CORRECTED, FLOOR, HTTP_PREFIX, UNCORRECTED, LatencyBook, log_buckets, percentiles
+from harness.load.stats.cpu import cpu_notes, instrument_cost
+from harness.load.stats.histograms import (
+    CORRECTED,
+    FLOOR,
+    HTTP_PREFIX,
+    UNCORRECTED,
+    LatencyBook,
+    log_buckets,
+    percentiles,
+)
 
 EXIT_LATENCY_GATE = 3  # distinct from Locust's 1 (requests failed) and 2 (unhandled error)
 EXIT_INCONCLUSIVE = 4  # over the SLO, but the floor is too and explains the excess: not judged
@@ -30,7 +38,7 @@ class RunFacts:
     deadline_s: float
     warmup_s: float = 0.0
     processes: int = 1
-    cpu: dict[str, Any] | None = None  # the busiest load process's harness.load.cpu reading (live, then final)
+    cpu: dict[str, Any] | None = None  # the busiest load process's harness.load.stats.cpu reading (live, then final)
 
 
 def failures_of(counters: dict[str, int]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import IO
 
 from hdrh.log import HistogramLogWriter
 
-from harness.load.histograms import CORRECTED, FLOOR, UNCORRECTED, LatencyBook
+from harness.load.stats.histograms import CORRECTED, FLOOR, UNCORRECTED, LatencyBook
 
 SUFFIXES = {CORRECTED: "", UNCORRECTED: ".uncorrected", FLOOR: ".floor"}
 

@@ -1,7 +1,7 @@
 """A trivial HTTP endpoint for ``make bench``: answers every POST with a fixed 200, as fast as it can.
 
 It parses only what keep-alive needs (the end of the headers and ``Content-Length``), so the load
-generator, not the endpoint, is what the benchmark measures. ``python -m harness.load.trivial_server
+generator, not the endpoint, is what the benchmark measures. ``python -m harness.load.daemons.trivial_server
 PORT`` serves on 127.0.0.1 until killed.
 """
 

@@ -1,7 +1,7 @@
 """A harness session in a subprocess, for a Locust run that starts its own target.
 
 ``locust -f scenarios/locust_webhook.py`` without ``--webhook-url`` starts this module from its master
-(``python -m harness.load.serve --target reference --services auto``). It provisions services, starts
+(``python -m harness.load.daemons.serve --target reference --services auto``). It provisions services, starts
 the target, prints one JSON line with what the load generator needs (webhook URL, broker URL, webhook
 secret) and keeps everything running until its stdin closes or it gets SIGTERM; then it stops it all.
 Running it outside the gevent-patched Locust process keeps the session's own threads unpatched.
@@ -27,7 +27,7 @@ from harness.session import open_session
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m harness.load.serve")
+    parser = argparse.ArgumentParser(prog="python -m harness.load.daemons.serve")
     parser.add_argument("--target", default="reference")
     parser.add_argument("--services", default="auto", choices=BACKENDS)
     parser.add_argument("--target-python")

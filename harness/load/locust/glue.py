@@ -4,7 +4,7 @@
   ``webhook → queue`` row keeps sub-millisecond precision in the UI (every worker imports this too).
 - ``init``: options, and the contract for the target they name (the locustfile, the entry point of
   Locust's processes, loads it: :data:`ContractOf`); the master (or local runner) starts a target through
-  ``harness.load.serve`` when no webhook is given, installs the web tab and registers the custom messages.
+  ``harness.load.daemons.serve`` when no webhook is given, installs the web tab and registers the custom messages.
 - ``test_start``: load processes start a :class:`LoadDriver`; the master and the local runner a
   :class:`Collector`. The master tells workers their share of the rate through the spawn options.
 - ``report_to_master`` / ``worker_report``: encoded histogram deltas, merged exactly on the master.
@@ -32,15 +32,15 @@ import locust.stats
 from locust.runners import LocalRunner, MasterRunner, WorkerRunner
 
 from harness.config import Contract, RunOptions
-from harness.load.locust_collect import LOCAL, Collector
-from harness.load.locust_driver import LoadDriver
-from harness.load.locust_target import find_target
-from harness.load.locust_web import install_tab
-from harness.load.options import WORKERS_ATTR, LoadOptions, add_arguments, check
-from harness.load.summary import judge, one_line
-from harness.load.tapclient import TapProcess
-from harness.load.target_client import ServedTarget
-from harness.load.webtab import fine_bucket
+from harness.load.daemons.tapclient import TapProcess
+from harness.load.daemons.target_client import ServedTarget
+from harness.load.generator.options import WORKERS_ATTR, LoadOptions, add_arguments, check
+from harness.load.locust.collect import LOCAL, Collector
+from harness.load.locust.driver import LoadDriver
+from harness.load.locust.target import find_target
+from harness.load.locust.web import install_tab
+from harness.load.stats.summary import judge, one_line
+from harness.load.stats.webtab import fine_bucket
 from harness.payloads.pools import content_pools
 from harness.waiting import wait_for
 

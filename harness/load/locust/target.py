@@ -2,7 +2,7 @@
 
 With ``--webhook-url`` (or ``--host``) the run uses that webhook, with ``--broker-url`` and
 ``--webhook-secret`` from the command line or ``LOCUST_*`` variables. With neither, the master (or the
-local runner) starts ``--target`` on ``--services`` through ``harness.load.serve``, and passes the
+local runner) starts ``--target`` on ``--services`` through ``harness.load.daemons.serve``, and passes the
 webhook URL, broker URL and secret on through its parsed options, which Locust sends to every worker.
 """
 
@@ -14,8 +14,8 @@ from typing import Any, NoReturn
 
 import gevent
 
-from harness.load.options import LoadOptions, base_url
-from harness.load.target_client import ServedTarget
+from harness.load.daemons.target_client import ServedTarget
+from harness.load.generator.options import LoadOptions, base_url
 
 log = logging.getLogger("harness.load")
 TARGET_START_TIMEOUT_S = 300

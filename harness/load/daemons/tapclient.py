@@ -1,4 +1,4 @@
-"""Start :mod:`harness.load.tapd` and read what it reports.
+"""Start :mod:`harness.load.daemons.tapd` and read what it reports.
 
 Used from the Locust process, where gevent has patched ``subprocess``, so reading a line only blocks
 the calling greenlet.
@@ -12,7 +12,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from harness.load.tapd import TapConfig
+from harness.load.daemons.tapd import TapConfig
 
 READY, OBSERVED, UNROUTED, FLOOR, END, FAILED = "r", "o", "u", "f", "e", "x"
 
@@ -51,7 +51,7 @@ class TapProcess:
     configuration; :meth:`configure` sends it, :meth:`close` ends the process by closing its stdin."""
 
     def __init__(self, cwd: Path | None = None, python: str = sys.executable) -> None:
-        self._proc = subprocess.Popen([python, "-m", "harness.load.tapd"], stdin=subprocess.PIPE,
+        self._proc = subprocess.Popen([python, "-m", "harness.load.daemons.tapd"], stdin=subprocess.PIPE,
                                       stdout=subprocess.PIPE, cwd=cwd)
 
     @property

@@ -15,8 +15,8 @@ from typing import Any
 import kombu
 
 from harness.endpoints import RedisServer
-from harness.load.bodies import trigger_of
-from harness.load.tapd import FloorPublisher, celery_body, celery_headers
+from harness.load.daemons.tapd import FloorPublisher, celery_body, celery_headers
+from harness.load.generator.bodies import trigger_of
 from harness.probes.redis_tap import RedisTap, observation_of
 
 

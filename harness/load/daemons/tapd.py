@@ -2,7 +2,7 @@
 
 Locust monkey-patches the standard library for gevent, under which pika's blocking connection can
 hang, and a consumer inside the load process would share its CPU. So each Locust process starts this
-module (``python -m harness.load.tapd``), which is not patched:
+module (``python -m harness.load.daemons.tapd``), which is not patched:
 
 - a :class:`~harness.probes.tap.Tap` whose mirror queues are bound like the target's bindings on the
   contract exchange, timestamping each message with ``time.monotonic_ns()`` on arrival (the clock is
@@ -36,7 +36,7 @@ from urllib.parse import unquote, urlsplit
 import pika
 
 from harness.endpoints import Broker
-from harness.load.bodies import trigger_of, trigger_pattern
+from harness.load.generator.bodies import trigger_of, trigger_pattern
 from harness.payloads.factory import make_document_event
 from harness.probes.bodies import searchable
 from harness.probes.management import Management
@@ -226,7 +226,7 @@ def start_tap_and_floor(config: TapConfig, emit: Callable[[str], None]) -> tuple
     """The tap (started) and the floor publisher (not yet) for the broker the URL names."""
     if config.amqp_url.startswith(("redis://", "rediss://")):
         from harness.endpoints import RedisServer
-        from harness.load.tapd_redis import RedisFloorPublisher, RedisStreamTap
+        from harness.load.daemons.tapd_redis import RedisFloorPublisher, RedisStreamTap
 
         floor: FloorPublisher = RedisFloorPublisher(config, emit)
         return RedisStreamTap(RedisServer(config.amqp_url), Router(config, emit, floor)).start(), floor

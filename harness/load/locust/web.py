@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Response, request
 
-from harness.load import webtab
+from harness.load.stats import webtab
 
 log = logging.getLogger("harness.load")
 

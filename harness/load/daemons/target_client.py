@@ -1,4 +1,4 @@
-"""Start :mod:`harness.load.serve` (a session with a running target) and read how to reach it."""
+"""Start :mod:`harness.load.daemons.serve` (a session with a running target) and read how to reach it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class ServedTarget:
     """The serve subprocess; :meth:`info` is its JSON line, :meth:`stop` ends the session cleanly."""
 
     def __init__(self, target: str, services: str, cwd: Path | None = None, python: str = sys.executable) -> None:
-        self._proc = subprocess.Popen([python, "-m", "harness.load.serve", "--target", target,
+        self._proc = subprocess.Popen([python, "-m", "harness.load.daemons.serve", "--target", target,
                                        "--services", services], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       cwd=cwd)
 
