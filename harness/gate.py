@@ -12,6 +12,7 @@ import pytest
 from harness import scenarios
 from harness.config import HarnessConfig
 from harness.errors import HarnessError
+from harness.launch.spec import TargetSpec
 from harness.ledger.render import reliability_lines
 from harness.load.phase import P99_CHECK, add_load_phase
 from harness.probes.sampler import BrokerStats, Sampler
@@ -22,7 +23,6 @@ from harness.report import CheckRecord, RunReport, write_run
 from harness.report.causes import cause_lines, group_causes
 from harness.services.base import Services
 from harness.session import Session, new_run_id, open_session
-from harness.target.spec import TargetSpec
 
 EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
 SCENARIOS = Path(scenarios.__file__).resolve().parent

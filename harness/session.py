@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 
 from harness.config import HarnessConfig
 from harness.errors import HarnessError, StartupTimeout, TargetError
+from harness.launch.env import RunSecrets, project_env, values_to_redact
+from harness.launch.spec import TargetSpec, resolve
+from harness.launch.start import RunningTarget, launch
 from harness.probes.management import Management
 from harness.probes.redis_tap import RedisTap
 from harness.probes.results import ResultBackend
@@ -28,9 +31,6 @@ from harness.services.base import Services
 from harness.services.isolation import isolated, management_of
 from harness.services.redis import provide_redis
 from harness.session_monday import MondayLink, monday_link
-from harness.target.env import RunSecrets, project_env, values_to_redact
-from harness.target.launch import RunningTarget, launch
-from harness.target.spec import TargetSpec, resolve
 
 
 def new_run_id() -> str:

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import RunOptions
+from harness.launch.env import RunSecrets, target_env
 from harness.monday import ClientConfig, EmulatorConfig, serve_emulator
 from harness.services.base import Services
-from harness.target.env import RunSecrets, target_env
 
 LIVE_REQUIRED = ("MONDAY_LIVE_CLIENT_ID", "MONDAY_LIVE_CLIENT_KEY", "MONDAY_LIVE_ACCESS_TOKEN",
                  "MONDAY_LIVE_BOARD_ID", "MONDAY_LIVE_ITEM_ID")

@@ -26,11 +26,11 @@ from typing import Any, Protocol, runtime_checkable
 
 from harness.checks.live import executions, publish
 from harness.findings import CheckFailed, CheckSkipped, Finding, Severity
+from harness.launch import processes
+from harness.launch.start import worker_command
 from harness.probes.amqp import queue_counts
 from harness.services.readiness import tail
 from harness.session import Session
-from harness.target import processes
-from harness.target.launch import worker_command
 from harness.waiting import poll
 
 CONSUMER_TIMEOUT = "acks.worker_survives_consumer_timeout"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from harness.checks.reproduce import harness_line
 from harness.findings import DeadLettersConsumed, Finding, Severity
+from harness.launch.workers import recorded_layout, worker_queues
 from harness.probes.amqp import queue_counts
 from harness.probes.tap import CONNECTION_PREFIX
 from harness.session import Session
-from harness.target.workers import recorded_layout, worker_queues
 
 CHECK = "dead_letters.dlq_has_no_consumer"
 def broker_consumers(session: Session, queue: str) -> list[str]:

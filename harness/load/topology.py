@@ -20,8 +20,8 @@ from typing import Any
 import psutil
 
 from harness.errors import TargetError
+from harness.launch.workers import consumed_queues
 from harness.session import Session
-from harness.target.workers import consumed_queues
 
 TOPOLOGIES = {
     "paused": "consumers paused during the measured window (the backlog drains after it, checked by the ledger)",

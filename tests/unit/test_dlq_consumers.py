@@ -10,7 +10,7 @@ import pytest
 from harness.checks import dlq_consumers
 from harness.checks.dlq_consumers import dlq_has_no_consumer
 from harness.findings import DeadLettersConsumed, Severity
-from harness.target.workers import worker_queues
+from harness.launch.workers import worker_queues
 
 WORK = ("webhooks", "workflows", "ai_generation", "tests")
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from harness.config import RunOptions, load_config
 from harness.gate import given_target, new_report
-from harness.target.spec import TargetSpec
+from harness.launch.spec import TargetSpec
 from tests.conftest import ROOT
 
 CONFIG = load_config(ROOT)

@@ -53,8 +53,8 @@ BREACHES = {
                                          "reads os.environ"),
     "a load module calling os.getenv": ("harness.load.fake", "import os\ndef url():\n    return os.getenv('URL')\n",
                                         "reads os.getenv"),
-    "a target module reading the working directory": (
-        "harness.target.fake", "from pathlib import Path\nROOT = Path.cwd()\n", "reads Path.cwd"),
+    "a launch module reading the working directory": (
+        "harness.launch.fake", "from pathlib import Path\nROOT = Path.cwd()\n", "reads Path.cwd"),
     "a ledger module calling os.getcwd": ("harness.ledger.fake", "import os\nHERE = os.getcwd()\n",
                                           "reads os.getcwd"),
     "a probe importing environ from os": ("harness.probes.fake", "from os import environ\n",
@@ -85,7 +85,7 @@ ALLOWED = {
     "an entry point reading the environment": ("harness.cli", "import os\nfrom pathlib import Path\n"
                                                               "ENV, HERE = dict(os.environ), Path.cwd()\n"),
     "a fixture importing pytest": ("fixtures.fake", "import pytest\n"),
-    "a child process given an environment": ("harness.target.fake",
+    "a child process given an environment": ("harness.launch.fake",
                                              "import subprocess\ndef start(env):\n"
                                              "    subprocess.Popen(['x'], env=env)\n"),
     "a bundled target reading its own environment": ("harness.targets.fake",

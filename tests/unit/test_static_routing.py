@@ -13,10 +13,10 @@ import pytest
 from harness.checks.routing import route_key_matches_binding
 from harness.config import load_config
 from harness.findings import RouteReachesNoQueue, RouteReachesWrongQueue, TaskNotRouted
-from harness.target.spec import BUNDLED_DIR
+from harness.launch.spec import BUNDLED_DIR
 from tests.conftest import ROOT, TARGETS
 
-BOOTSTRAP_DIR = ROOT / "harness" / "target"
+BOOTSTRAP_DIR = ROOT / "harness" / "launch"
 CONTRACT = load_config(ROOT).contract
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from harness.config import load_config
 from harness.errors import ConfigError
-from harness.target.calls import CallNotBuilt, call_for
+from harness.launch.calls import CallNotBuilt, call_for
 
 PAYLOAD = {"event": {"triggerUuid": "t-1"}}
 

@@ -9,10 +9,10 @@ import pytest
 from harness.config import RunOptions, load_config
 from harness.endpoints import Broker, Database
 from harness.errors import ConfigError, StartupTimeout, TargetError, exception_summary
+from harness.launch.env import RunSecrets, project_env, values_to_redact
+from harness.launch.spec import resolve
+from harness.launch.start import prepare_env
 from harness.services.base import Services
-from harness.target.env import RunSecrets, project_env, values_to_redact
-from harness.target.launch import prepare_env
-from harness.target.spec import resolve
 from harness.target_settings import TargetSettings, parse_assignments, target_settings
 
 PYDANTIC_FAILURE = """\

@@ -17,13 +17,13 @@ import psycopg2
 from harness.config import Contract, RunOptions
 from harness.endpoints import Database
 from harness.errors import TargetError
+from harness.launch import processes
+from harness.launch.calls import call_for
+from harness.launch.env import RunSecrets, base_env, target_env, wiring_aliases
+from harness.launch.spec import TargetSpec
+from harness.launch.workers import worker_layout
 from harness.probes.executions import ExecutionLog
 from harness.services.base import Services, database_error_line
-from harness.target import processes
-from harness.target.calls import call_for
-from harness.target.env import RunSecrets, base_env, target_env, wiring_aliases
-from harness.target.spec import TargetSpec
-from harness.target.workers import worker_layout
 from harness.target_settings import TargetSettings
 
 BOOTSTRAP = Path(__file__).resolve().parent / "harness_bootstrap.py"
@@ -44,7 +44,7 @@ class RunningTarget:
     processes: dict[str, Any] = field(default_factory=dict)  # "worker", "webhook": their mirakuru executors
 
     def publish(self, task: str, payload: Any, **options: Any) -> dict[str, Any]:
-        """Publish ``task`` with ``payload`` placed to fit its signature (:mod:`harness.target.calls`)."""
+        """Publish ``task`` with ``payload`` placed to fit its signature (:mod:`harness.launch.calls`)."""
         params = (self.description.get("tasks", {}).get(task) or {}).get("params")
         args, kwargs = call_for(task, params, payload)
         reply = self.publisher.publish(task, args, kwargs, **options)
@@ -76,7 +76,7 @@ def prepare_env(spec: TargetSpec, services: Services, secrets: RunSecrets, run_i
                 inherited: Mapping[str, str], monday_url: str | None = None,
                 extra_env: Mapping[str, str] | None = None,
                 project: Mapping[str, str] | None = None, settings: TargetSettings | None = None) -> dict[str, str]:
-    """``project``: the project's own settings (:func:`harness.target.env.project_env`), under the wiring."""
+    """``project``: the project's own settings (:func:`harness.launch.env.project_env`), under the wiring."""
     bootstrap_dir = workdir / "bootstrap"
     bootstrap_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(BOOTSTRAP, bootstrap_dir / BOOTSTRAP.name)
