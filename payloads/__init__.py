@@ -3,7 +3,7 @@
 * :mod:`payloads.models`: typed models of every body, and :func:`parse_webhook`;
 * :mod:`payloads.providers`: Faker providers of realistic task content;
 * :mod:`payloads.strategies`: Hypothesis strategies producing model instances;
-* :mod:`payloads.signers`: the three signing schemes, signers and verifiers;
+* :mod:`payloads.signers`: the signing schemes, their signers and verifiers, and :class:`~payloads.signers.Signer`;
 * :mod:`payloads.corpus`: sample bodies from the document and Monday's documentation;
 * :mod:`payloads.factory`: fast, seedable document-flavour payloads for load tests;
 * :mod:`payloads.native`: their native Monday twins (``{"event": {"type", "triggerUuid", ...}}``);

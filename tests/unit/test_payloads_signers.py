@@ -11,15 +11,16 @@ import jwt
 import pytest
 
 from harness.payloads.corpus import load_sample
-from harness.payloads.signer import Signer, verify_headers
 from harness.payloads.signers import (
     SCHEMES,
+    Signer,
     SigningError,
     sign_agent,
     sign_hex_hmac,
     sign_jwt,
     signed_headers,
     verify_agent,
+    verify_headers,
     verify_hex_hmac,
     verify_jwt,
 )

@@ -26,7 +26,7 @@ from harness.checks.live import skip_if_undecodable, undecodable_since
 from harness.checks.security.http import SUBJECT, Answer, Probe, headers_for, reproduce, send, settle
 from harness.checks.webhook import webhook_url
 from harness.findings import Finding, FuzzedRequestCrashed, Severity, UnverifiedBodyEnqueued
-from harness.payloads.signer import verify_headers
+from harness.payloads.signers import verify_headers
 from harness.payloads.strategies import any_event, as_json_bytes
 from harness.session import Session
 
