@@ -25,7 +25,7 @@ from harness.options import (
     DIALECTS,
     LOAD_TOPOLOGIES,
     TASK_BODIES,
-    settle,
+    resolve,
 )
 from harness.target_settings import TargetSettings, parse_assignments, target_settings
 
@@ -163,7 +163,7 @@ def config_from_options(project_dir: Path, where: str, given: Mapping[str, Any],
     """The tree for an entry point: its parsed options over the environment over ``[tool.harness.run]``
     (``parse_faults``: the fault plan's reading of ``--faults``, which the entry point owns)."""
     raw = project_raw(project_dir)
-    values = settle(where, given, env, raw.get("run", {}))
+    values = resolve(where, given, env, raw.get("run", {}))
     return _build(raw, services_from_values(values), run_from_values(values, parse_faults(values.get("faults"))))
 
 
@@ -183,7 +183,7 @@ def services_from_values(values: Mapping[str, Any]) -> ServiceSettings:
 
 
 def run_from_values(values: Mapping[str, Any], faults: tuple[str, ...] = ()) -> RunOptions:
-    """Run options from settled option values (``harness.options``); absent ones keep RunOptions' defaults."""
+    """Run options from resolved option values (``harness.options``); absent ones keep RunOptions' defaults."""
     plain = {k: v for k, v in values.items() if k in RUN_FIELDS and k not in ("report_dir", "faults",
                                                                               "target_env", "pass_env")}
     return RunOptions(**plain, report_dir=Path(values.get("report_dir") or "reports"),

@@ -1,6 +1,6 @@
 """The option table (``harness.options``) as argparse, pytest and Locust options.
 
-Every parser gets ``default=None`` for run options, so that :func:`harness.options.settle` can tell a value
+Every parser gets ``default=None`` for run options, so that :func:`harness.options.resolve` can tell a value
 given on the command line from one left to the environment, the project file or the default.
 """
 

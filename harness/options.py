@@ -73,7 +73,7 @@ def file_keys() -> frozenset[str]:
     return frozenset(o.name for o in OPTIONS if o.in_file and not o.target_key and o.where & SERVICES)
 
 
-def settle(where: str, given: Mapping[str, Any], env: Mapping[str, str],
+def resolve(where: str, given: Mapping[str, Any], env: Mapping[str, str],
            table: Mapping[str, Any]) -> dict[str, Any]:
     """Each option's value: the command line's, else the environment's, else the file's, else the default."""
     check_file_keys(table)

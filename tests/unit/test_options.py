@@ -9,7 +9,7 @@ from harness.config import config_from_options
 from harness.errors import ConfigError
 from harness.faults.plan import parse_faults
 from harness.option_parsers import pytest_flags
-from harness.options import GATE, OPTIONS, by_name, settle
+from harness.options import GATE, OPTIONS, by_name, resolve
 
 
 def test_every_option_has_help() -> None:
@@ -29,15 +29,15 @@ def test_run_help_lists_every_option_and_the_exit_codes(capsys: pytest.CaptureFi
 def test_command_line_beats_environment_beats_file() -> None:
     table = {"services": "local", "quick": True}
     env = {"HARNESS_SERVICES": "external"}
-    assert settle(GATE, {"services": "docker"}, env, table)["services"] == "docker"
-    assert settle(GATE, {}, env, table)["services"] == "external"
-    assert settle(GATE, {}, {}, table)["services"] == "local" and settle(GATE, {}, {}, table)["quick"] is True
-    assert settle(GATE, {}, {}, {})["services"] == "auto"
+    assert resolve(GATE, {"services": "docker"}, env, table)["services"] == "docker"
+    assert resolve(GATE, {}, env, table)["services"] == "external"
+    assert resolve(GATE, {}, {}, table)["services"] == "local" and resolve(GATE, {}, {}, table)["quick"] is True
+    assert resolve(GATE, {}, {}, {})["services"] == "auto"
 
 
 def test_a_bad_value_in_the_file_is_one_line() -> None:
     with pytest.raises(ConfigError, match=r"\[tool.harness.run\] services must be one of"):
-        settle(GATE, {}, {}, {"services": "cloud"})
+        resolve(GATE, {}, {}, {"services": "cloud"})
 
 
 @pytest.mark.parametrize("table,needle", [
