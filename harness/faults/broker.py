@@ -46,17 +46,17 @@ class BrokerRestart:
     def inject(self, context: FaultContext) -> None:
         control = context.session.services.controls.broker
         assert control is not None
-        counts = with_backlog(context)
         started = time.time()
         try:
-            with frozen_worker(context) as frozen:  # so the backlog is still there when the node stops
-                counts = ready_counts(context)
+            with frozen_worker(context) as frozen:  # so the backlog builds and is still there when the node stops
+                counts = with_backlog(context)
                 control.stop()
             pause(context.plan.outage_s)
         finally:
             control.start()
         waiting = ", ".join(f"{q} {n}" for q, n in counts.items() if n)
-        note = "; the worker was paused (SIGSTOP) from just before the stop until the node was down" if frozen else ""
+        note = "; the workers were paused (SIGSTOP) from before the backlog was sent until the node was down"
+        note = note if frozen else ""
         context.record(self.name, started, f"{control.how}; {sum(counts.values())} messages ready in the queues "
                                            f"at the stop ({waiting or 'none'}){note}")
 
@@ -79,17 +79,16 @@ class BrokerCrash:
         control = context.session.services.controls.broker
         crash: Callable[[float], None] = getattr(control, "crash")  # noqa: B009 (checked by unavailable)
         assert control is not None
-        counts = with_backlog(context)
         started = time.time()
         try:
-            with frozen_worker(context):  # so the backlog is still in the queues when the node dies
-                counts = ready_counts(context)
+            with frozen_worker(context):  # so the backlog builds and is still in the queues when the node dies
+                counts = with_backlog(context)
                 crash(context.plan.outage_s)
         finally:
             control.start()
         down, waiting = time.time() - started, sum(counts.values())
         context.record(self.name, started, f"SIGSTOP to the broker node, SIGKILL {context.plan.outage_s:g} s later "
-                                           f"({waiting} messages ready in the queues, the worker paused meanwhile), "
+                                           f"({waiting} messages ready in the queues, the workers paused meanwhile), "
                                            f"then a start on the same ports and data; down {down:.1f} s")
 
 

@@ -101,21 +101,29 @@ def revive_worker(context: FaultContext, timeout_s: float = 60) -> bool:
     return True
 
 
+def worker_groups(context: FaultContext) -> list[int]:
+    """The process group of every worker the harness started (never the harness's own group)."""
+    groups = []
+    for name, executor in context.session.target.processes.items():
+        pid = executor.process.pid if name.startswith("worker") and executor.process is not None else None
+        group = os.getpgid(pid) if pid is not None else None
+        if group is not None and group != os.getpgrp():
+            groups.append(group)
+    return groups
+
+
 @contextmanager
 def frozen_worker(context: FaultContext) -> Iterator[bool]:
-    """The worker's processes stopped (SIGSTOP to its process group) meanwhile, so the queues keep what
+    """Every worker's processes stopped (SIGSTOP to their process groups) meanwhile, so the queues keep what
     they hold; continued (SIGCONT) on exit. ``False`` when there is no worker of the harness's to freeze."""
-    worker = context.session.target.processes.get("worker")
-    pid = worker.process.pid if worker is not None and worker.process is not None else None
-    group = os.getpgid(pid) if pid is not None else None
-    if group is None or group == os.getpgrp():  # never stop the harness's own group
-        yield False
-        return
-    os.killpg(group, signal.SIGSTOP)
+    groups = worker_groups(context)
+    for group in groups:
+        os.killpg(group, signal.SIGSTOP)
     try:
-        yield True
+        yield bool(groups)
     finally:
-        os.killpg(group, signal.SIGCONT)
+        for group in groups:
+            os.killpg(group, signal.SIGCONT)
 
 
 class WebhookRestart:

@@ -55,6 +55,7 @@ def test_doctor_lists_every_backend_with_a_reason(harness) -> None:
     run = harness("doctor")
     assert run.code == 0
     rows = {line.split()[0]: line for line in run.stdout.splitlines()}
-    assert set(rows) == {"docker", "local", "external", "redis/docker", "redis/local", "redis/external"}
-    assert "available" in rows["local"] and "available" in rows["external"]
+    assert set(rows) == {"docker", "local", "external", "redis/docker", "redis/local", "redis/external", "auto",
+                         "target", "chromium"}
+    assert rows["local"].split()[1] == "ok" and rows["external"].split()[1] == "ok"
     assert all(len(line.split()) > 2 for line in rows.values())  # each with its reason
