@@ -67,8 +67,6 @@ def test_init_then_bare_oauth_test_in_a_fresh_project(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     bin_dir = make_venv(project)
     assert run(bin_dir, project, "harness", "init").returncode == 0
-    with (project / "pyproject.toml").open("a") as toml:  # this service reads the document's body flavour
-        toml.write('\n[tool.harness.webhook]\ndialect = "document"\n')
     done = run(bin_dir, project, "python", "-m", "pytest", "--oauth-test", "--services", "external",
                "--report-dir", "out", "tests")
     assert "7 passed" in done.stdout, done.stdout[-3000:]  # the six OAuth checks and the project's own test
