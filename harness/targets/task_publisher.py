@@ -72,14 +72,14 @@ class AmqpPublisher:
     """One robust aio-pika connection and channel for every publish."""
 
     def __init__(self, app):
-        self.app = app
+        self.app, self.messages = app, celery_message.TaskMessages(app)
         self.confirms = bool((app.conf.broker_transport_options or {}).get("confirm_publish"))
         self.connection = self.channel = None
         self.opening = self.declaring = None
         self.declared, self.exchanges = set(), {}
 
     async def publish(self, task, args, **options):
-        message = celery_message.task_message(task, args, **options)
+        message = self.messages.build(task, args, **options)
         channel = await self.ready_channel()
         await self.declare(channel, message.declare)
         outgoing = aio_pika.Message(message.body, **message.properties)

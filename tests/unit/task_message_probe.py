@@ -56,7 +56,7 @@ def probe(task):
     args = ({"event": {"pulseId": 7, "boardId": 3, "triggerUuid": "t-1"}},)
     task.apply_async(args, producer=producer, **options)
     (body, sent), = producer.published
-    built = celery_message.task_message(task, args, **options)
+    built = celery_message.TaskMessages(task._get_app()).build(task, args, **options)
     return {"celery": as_celery_sends(body, sent),
             "built": described(built.exchange, built.routing_key, built.body, built.properties, built.declare)}
 
