@@ -22,8 +22,9 @@ import celery_message
 
 try:
     import aio_pika
+    import aiormq
 except ImportError:  # an interpreter without it publishes through Celery's own producer
-    aio_pika = None
+    aio_pika = aiormq = None
 
 CONNECTION_NAME = "celery-task-publisher"
 CONNECT_TIMEOUT_S = 5.0
@@ -76,16 +77,23 @@ class AmqpPublisher:
         self.confirms = bool((app.conf.broker_transport_options or {}).get("confirm_publish"))
         self.connection = self.channel = None
         self.opening = self.declaring = None
-        self.declared, self.exchanges = set(), {}
+        self.declared = set()
 
     async def publish(self, task, args, **options):
         message = self.messages.build(task, args, **options)
         channel = await self.ready_channel()
         await self.declare(channel, message.declare)
-        outgoing = aio_pika.Message(message.body, **message.properties)
-        exchange = await self.exchange(channel, message.exchange)
-        try:  # the timeout covers the confirm too, without a task of its own per publish (as wait_for has)
-            await exchange.publish(outgoing, message.routing_key, mandatory=True, timeout=PUBLISH_TIMEOUT_S)
+        await self.send(await channel.get_underlay_channel(), message)
+
+    async def send(self, underlay, message):
+        """Publish on aiormq's channel, without waiting for the socket to drain before the next publish may
+        start (aio-pika's ``Exchange.publish`` waits, and publishes queue behind each other's writes on a busy
+        event loop); the confirm, a nack or a return is still awaited, within ``PUBLISH_TIMEOUT_S``."""
+        try:
+            await underlay.basic_publish(
+                message.body, exchange=message.exchange, routing_key=message.routing_key,
+                properties=aiormq.spec.Basic.Properties(**message.properties), mandatory=True,
+                timeout=PUBLISH_TIMEOUT_S, wait=False)
         except asyncio.TimeoutError:  # noqa: UP041 (not yet the builtin before Python 3.11)
             raise PublishFailed(f"no confirm from the broker within {PUBLISH_TIMEOUT_S:g} s") from None
 
@@ -106,14 +114,8 @@ class AmqpPublisher:
             connection = await aio_pika.connect_robust(
                 timeout=CONNECT_TIMEOUT_S, reconnect_interval=RECONNECT_INTERVAL_S,
                 client_properties={"connection_name": CONNECTION_NAME}, **broker_parameters(self.app))
-            self.channel = await connection.channel(publisher_confirms=self.confirms, on_return_raises=True)
-            self.connection, self.declared, self.exchanges = connection, set(), {}
-
-    async def exchange(self, channel, name):
-        if name not in self.exchanges:
-            found = await channel.get_exchange(name, ensure=False) if name else channel.default_exchange
-            self.exchanges[name] = found
-        return self.exchanges[name]
+            self.channel = await connection.channel(publisher_confirms=self.confirms, on_return_raises=self.confirms)
+            self.connection, self.declared = connection, set()
 
     async def declare(self, channel, entities):
         """Declare each kombu entity once per connection, as kombu's ``maybe_declare`` does (the robust channel
