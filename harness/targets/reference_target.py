@@ -17,8 +17,10 @@ Differences from the document, each one a finding the harness reports against ``
   it reads both body dialects, Monday's own (``type``/``triggerUuid`` inside ``event``) and the document's
   (beside it), though the harness sends it the document's by default, as to ``seed``;
   a delivery it could not enqueue gets a 503 and is forgotten, so Monday's retry enqueues it;
-- it publishes from one thread per pooled broker connection, 32 of them, so slow confirms do not queue
-  webhooks; a message's argsrepr names its triggerUuid instead of copying the board into headers;
+- it publishes from its event loop (``task_publisher``): Celery builds the message ``apply_async`` would send,
+  an asyncio AMQP client sends it and awaits the broker's confirm, so a slow confirm holds no thread and queues
+  no webhook (without aio-pika, or on Redis, ``apply_async`` runs in a pool of threads instead); a message's
+  argsrepr names its triggerUuid instead of copying the board into headers;
 - task ids derive from triggerUuid, so a delivery enqueued again (a webhook restarted between two
   retries) or a task redelivered after a crash overwrites the same result row instead of adding one;
 - results are stored with backoff while PostgreSQL is unreachable, and the delivery count used to park
@@ -28,17 +30,16 @@ Differences from the document, each one a finding the harness reports against ``
   body of ``process_monday_webhook`` sets the item's status and posts an update when MONDAY_API_URL is set.
 """
 
-import asyncio
 import hashlib
 import hmac
 import json
 import os
 import uuid
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 
 import monday_client
 import sqlalchemy
+import task_publisher
 from celery import Celery, Task
 from celery.signals import worker_ready
 from fastapi import FastAPI, Request
@@ -87,7 +88,7 @@ class Settings:
     CELERY_TASK_REJECT_ON_WORKER_LOST = True
     CELERY_WORKER_PREFETCH_MULTIPLIER = 1
     CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
-    CELERY_BROKER_POOL_LIMIT = 32  # a confirm holds its connection for ms (more on a busy disk); default 10
+    CELERY_BROKER_POOL_LIMIT = 32  # apply_async holds a connection per confirm (ms; more on a busy disk); default 10
     CELERY_TASK_PUBLISH_RETRY = True
     # A countdown (or ETA) message is held unacked by the worker until it is due. Past RabbitMQ's
     # consumer_timeout (30 min by default) the broker closes that channel with 406 PRECONDITION_FAILED
@@ -248,7 +249,7 @@ SEEN_LIMIT = 100_000
 _seen = OrderedDict()
 
 app = FastAPI(title="AI-Agent webhook (reference)")
-_publishers = ThreadPoolExecutor(Settings.CELERY_BROKER_POOL_LIMIT, thread_name_prefix="webhook-publish")
+_publisher = task_publisher.TaskPublisher(celery_app)
 
 
 def _error(status, message):
@@ -286,9 +287,10 @@ def _task_id(trigger, task_name):
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{trigger}/{task_name}"))
 
 
-def _publish(task, payload, trigger):
-    task.apply_async((payload,), task_id=_task_id(trigger, task.name),
-                     argsrepr=f"(<Monday webhook {trigger}>,)", kwargsrepr="{}")
+async def _publish(task, payload, trigger):
+    """The one place a task is published: returns once the broker has confirmed it, raises otherwise."""
+    await _publisher.publish(task, (payload,), task_id=_task_id(trigger, task.name),
+                             argsrepr=f"(<Monday webhook {trigger}>,)", kwargsrepr="{}")
 
 
 def _became_todo(event):
@@ -300,10 +302,10 @@ def _became_todo(event):
     return "À faire" in (document, native)
 
 
-def _enqueue(payload, trigger):
-    _publish(process_monday_webhook, payload, trigger)
+async def _enqueue(payload, trigger):
+    await _publish(process_monday_webhook, payload, trigger)
     if _became_todo(payload.get("event") or {}):
-        _publish(execute_workflow, payload, trigger)
+        await _publish(execute_workflow, payload, trigger)
 
 
 @app.post("/webhook/monday")
@@ -327,7 +329,7 @@ async def monday_webhook(request: Request):
     if trigger and not _first_delivery(str(trigger)):
         return JSONResponse({"status": "duplicate"})
     try:
-        await asyncio.get_running_loop().run_in_executor(_publishers, _enqueue, payload, str(trigger or uuid.uuid4()))
+        await _enqueue(payload, str(trigger or uuid.uuid4()))
     except Exception:  # not enqueued (the broker is away): forget the delivery, so Monday's retry enqueues it
         _seen.pop(str(trigger), None)
         return _error(503, "the delivery could not be enqueued; retry later")

@@ -8,7 +8,6 @@ passes the webhook checks; sent the document's flavour (``[webhook] dialect = "d
 "accepted but ignored".
 """
 
-import asyncio
 import json
 
 from _base import reference
@@ -25,10 +24,10 @@ def _moved_to_todo(event):
     return isinstance(value, dict) and (value.get("label") or {}).get("text") == "À faire"
 
 
-def _enqueue(payload, trigger):
-    ref._publish(ref.process_monday_webhook, payload, trigger)
+async def _enqueue(payload, trigger):
+    await ref._publish(ref.process_monday_webhook, payload, trigger)
     if _moved_to_todo(payload["event"]):
-        ref._publish(ref.execute_workflow, payload, trigger)
+        await ref._publish(ref.execute_workflow, payload, trigger)
 
 
 async def _verified_json(request):
@@ -61,7 +60,7 @@ async def monday_webhook(request: Request):
     if not ref._first_delivery(trigger):
         return JSONResponse({"status": "duplicate"})
     try:
-        await asyncio.get_running_loop().run_in_executor(ref._publishers, _enqueue, payload, trigger)
+        await _enqueue(payload, trigger)
     except Exception:
         ref._seen.pop(trigger, None)
         return ref._error(503, "the delivery could not be enqueued; retry later")

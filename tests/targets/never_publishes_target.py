@@ -6,7 +6,7 @@ ref = reference()
 celery_app, app, worker_args = ref.celery_app, ref.app, ref.worker_args
 
 
-def _enqueue_nothing(payload, trigger):
+async def _enqueue_nothing(payload, trigger):
     return None
 
 

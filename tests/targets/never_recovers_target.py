@@ -9,11 +9,11 @@ _reference_enqueue = ref._enqueue
 _broken = []
 
 
-def _enqueue_until_the_first_error(payload, trigger):
+async def _enqueue_until_the_first_error(payload, trigger):
     if _broken:
         raise ConnectionError("the publisher's connection died earlier and was never replaced")
     try:
-        _reference_enqueue(payload, trigger)
+        await _reference_enqueue(payload, trigger)
     except Exception:
         _broken.append(True)
         raise

@@ -15,8 +15,8 @@ def _not_seen(trigger):
     return trigger not in ref._seen
 
 
-def _enqueue_then_record(payload, trigger):
-    _enqueue(payload, trigger)
+async def _enqueue_then_record(payload, trigger):
+    await _enqueue(payload, trigger)
     ref._seen[trigger] = True
 
 

@@ -6,8 +6,8 @@ ref = reference()
 celery_app, worker_args = ref.celery_app, ref.worker_args
 
 
-def _enqueue_only_webhook(payload, trigger):
-    ref.process_monday_webhook.apply_async((payload,), task_id=ref._task_id(trigger, "webhook"))
+async def _enqueue_only_webhook(payload, trigger):
+    await ref._publish(ref.process_monday_webhook, payload, trigger)
 
 
 ref._enqueue = _enqueue_only_webhook

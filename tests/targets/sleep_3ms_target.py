@@ -4,6 +4,7 @@ directory), the webhook sleeps 3 ms before publishing. Everything else is refere
 One set of processes serves both conditions, so a test that toggles the file compares like with like.
 """
 
+import asyncio
 import os
 import pathlib
 import time
@@ -16,10 +17,10 @@ SWITCH = pathlib.Path(os.environ.get("HARNESS_PROBE_LOG", "probe.jsonl")).parent
 _publish = ref._enqueue
 
 
-def _enqueue_later_when_switched_on(payload, trigger):
-    if SWITCH.exists():
-        time.sleep(0.003)
-    _publish(payload, trigger)
+async def _enqueue_later_when_switched_on(payload, trigger):
+    if SWITCH.exists():  # slept in a thread: time.sleep is exact to tens of µs, the event loop's timers are not
+        await asyncio.get_running_loop().run_in_executor(None, time.sleep, 0.003)
+    await _publish(payload, trigger)
 
 
 ref._enqueue = _enqueue_later_when_switched_on

@@ -9,9 +9,9 @@ celery_app, app, worker_args = ref.celery_app, ref.app, ref.worker_args
 _reference_enqueue = ref._enqueue
 
 
-def _enqueue_swallowing(payload, trigger):
+async def _enqueue_swallowing(payload, trigger):
     with contextlib.suppress(Exception):  # the defect: nothing is logged, and the delivery is answered 200
-        _reference_enqueue(payload, trigger)
+        await _reference_enqueue(payload, trigger)
 
 
 ref._enqueue = _enqueue_swallowing
