@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harness.config import load_config  # noqa: E402
-from harness.load.bodies import WebhookBodies, new_prefix  # noqa: E402
+from harness.load.generator.bodies import WebhookBodies, new_prefix  # noqa: E402
 
 SECRET = "webhook-cpu-secret"
 
