@@ -9,6 +9,8 @@ Redis cannot say who waits on a list, so there only the worker's queues are read
 
 from __future__ import annotations
 
+from typing import Any
+
 from harness.checks.reproduce import harness_line
 from harness.findings import DeadLettersConsumed, Finding, Severity
 from harness.launch.workers import recorded_layout, worker_queues
@@ -21,21 +23,33 @@ def broker_consumers(session: Session, queue: str) -> list[str]:
     """Who consumes ``queue`` on RabbitMQ (connection and consumer tag), the harness's tap left out; consumers
     the broker counts live but the management API does not list yet are counted too."""
     details = (session.api.queue(session.vhost, queue) or {}).get("consumer_details") or []
+    live = queue_counts(session.services.broker, [queue]).get(queue)
+    return consumers_named(details, live.consumers if live else 0)
+
+
+def consumers_named(details: list[dict[str, Any]], live: int) -> list[str]:
+    """The management API's ``consumer_details`` of a queue, the harness's tap left out, and how many of the
+    ``live`` consumers (counted over AMQP) it does not list yet."""
     names = [str((c.get("channel_details") or {}).get("connection_name") or "a connection") for c in details]
     found = [f"{name} (consumer tag {c.get('consumer_tag')!r})"
              for name, c in zip(names, details, strict=True) if not name.startswith(CONNECTION_PREFIX)]
-    live = queue_counts(session.services.broker, [queue]).get(queue)
-    unlisted = (live.consumers if live else 0) - len(details)
+    unlisted = live - len(details)
     return found + ([f"{unlisted} consumer(s) not yet listed by the management API"] if unlisted > 0 else [])
 
 
 def dlq_has_no_consumer(session: Session) -> None:
     """No consumer on the contract's DLQ: neither the target's worker nor anything else the broker lists."""
+    others = [] if session.broker_kind == "redis" else broker_consumers(session, session.config.contract.dlq_queue)
+    nobody_consumes_the_dlq(session, others)
+
+
+def nobody_consumes_the_dlq(session: Session, others: list[str]) -> None:
+    """The judgement of :func:`dlq_has_no_consumer`: the target's worker layout, and ``others``, the consumers
+    the broker lists."""
     dlq = session.config.contract.dlq_queue
     work = session.config.contract.work_queues
     layouts = [sorted(worker_queues(args, work)) for args in recorded_layout(session.target.description)]
     consuming = [(index, queues) for index, queues in enumerate(layouts, 1) if dlq in queues]
-    others = [] if session.broker_kind == "redis" else broker_consumers(session, dlq)
     if consuming or others:
         raise DeadLettersConsumed(_finding(session, dlq, consuming, others))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from itertools import combinations
 from typing import Any
 
@@ -16,6 +17,7 @@ from harness.checks.reproduce import harness_line
 from harness.checks.webhook import signed_for
 from harness.findings import CheckSkipped, Finding, PriorityIgnored, Severity
 from harness.payloads.factory import trigger_uuid_of
+from harness.probes.executions import Execution
 from harness.session import Session
 from harness.waiting import poll
 
@@ -66,6 +68,12 @@ def backlog_consumed_highest_first(session: Session, task: str | None = None) ->
         time.sleep(0.3)  # let every message settle in the queue before anyone consumes
     started = poll(lambda: [x for i in ids for x in executions(session, i)[:1]],
                    lambda found: len(found) == len(ids), 20.0)
+    started_highest_first(session, queue, ids, started)
+
+
+def started_highest_first(session: Session, queue: str, ids: Mapping[str, int], started: list[Execution]) -> None:
+    """The judgement of :func:`backlog_consumed_highest_first`: ``ids`` maps each backlog task id to its priority,
+    ``started`` holds each one's first execution (the probe log)."""
     ordered = sorted(started, key=lambda x: x.t)
     order = [ids[x.id] for x in ordered]
     # Processes working in parallel start within moments of each other; only a lower priority that

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from harness.checks.redis_queues import no_list_without_consumers
 from harness.checks.reproduce import harness_line
 from harness.checks.traffic import event_exchange, is_task_message, not_judged, task_exchanges
 from harness.findings import Finding, OrphanQueue, Severity, TopologyMismatch
-from harness.probes.amqp import queue_counts
+from harness.probes.amqp import QueueCounts, queue_counts
 from harness.probes.tap import UNROUTABLE
 from harness.session import Session
 
@@ -101,12 +102,22 @@ def no_queue_without_consumers(session: Session) -> None:
     """Every queue a message reached (seen by the tap) has a consumer, counted live over AMQP."""
     if session.broker_kind == "redis":
         return no_list_without_consumers(session)
-    check, dlq = "topology.no_queue_without_consumers", session.config.contract.dlq_queue
     session.refresh_mirrors()
     reached = {o.queue for o in session.tap.observations()} | _queues_holding_messages(session)
-    names = sorted(q for q in reached if q != dlq and q != UNROUTABLE and not q.startswith(IGNORED_QUEUES))
-    counts = queue_counts(session.services.broker, names)
-    orphans = {name: c for name, c in counts.items() if c.consumers == 0}
+    names = queues_to_judge(reached, session.config.contract.dlq_queue)
+    every_queue_has_a_consumer(session, queue_counts(session.services.broker, names))
+
+
+def queues_to_judge(reached: Iterable[str], dlq: str) -> list[str]:
+    """The queues messages reached, but the DLQ, the tap's catcher and the harness's and Celery's own."""
+    return sorted(q for q in reached if q != dlq and q != UNROUTABLE and not q.startswith(IGNORED_QUEUES))
+
+
+def every_queue_has_a_consumer(session: Session, counts: Mapping[str, QueueCounts]) -> None:
+    """The judgement of :func:`no_queue_without_consumers` on the live counts of the queues messages reached."""
+    check = "topology.no_queue_without_consumers"
+    judged = queues_to_judge(counts, session.config.contract.dlq_queue)
+    orphans = {name: counts[name] for name in judged if counts[name].consumers == 0}
     if orphans:
         shown = ", ".join(f"{name} ({c.messages} waiting)" for name, c in orphans.items())
         raise OrphanQueue(_finding(session, check, ", ".join(orphans), Severity.HIGH,
