@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's package) driven over the DevTools protocol, for the report tests.
 
-``python -m tests.browser REPORT_HTML PNG`` saves a screenshot of a report (docs/report.png is made so).
+``python -m tests.browser REPORT_HTML PNG [HEIGHT] [ELEMENT_ID]`` saves a screenshot of a report, from its top
+(docs/report.png is made so) or of one element of it (docs/latency.png: ``0 latency``, the latency section).
 """
 
 from __future__ import annotations
@@ -84,10 +85,15 @@ class Page:
     def requested_urls(self) -> list[str]:
         return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
 
-    def screenshot(self, path: Path, height: int | None = None) -> Path:
+    def screenshot(self, path: Path, height: int | None = None, element_id: str | None = None) -> Path:
         size = self.call("Page.getLayoutMetrics")["cssContentSize"]
         clip = {"x": 0, "y": 0, "width": size["width"], "height": min(height or size["height"], size["height"]),
                 "scale": 1}
+        if element_id:
+            box = self.evaluate(f"(() => {{ const r = document.getElementById({json.dumps(element_id)})"
+                                ".getBoundingClientRect(); return [r.left + scrollX, r.top + scrollY, r.width, "
+                                "r.height]; })()")
+            clip = {"x": box[0], "y": box[1], "width": box[2], "height": box[3], "scale": 1}
         shot = self.call("Page.captureScreenshot", format="png", clip=clip, captureBeyondViewport=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(shot["data"]))
@@ -157,5 +163,6 @@ if __name__ == "__main__":
     with open_page(html.as_uri()) as tab:
         tab.wait_until("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0")
         time.sleep(1)
-        tab.screenshot(png, int(sys.argv[3]) if len(sys.argv) > 3 else None)
+        tab.screenshot(png, int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] != "0" else None,
+                       sys.argv[4] if len(sys.argv) > 4 else None)
     print(png)
