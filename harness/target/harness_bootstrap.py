@@ -266,10 +266,10 @@ def publish(app, request):
 
 
 def keep_resumed_queues_on_reconnect(consumer_class=None):
-    """The harness pauses a queue with ``cancel_consumer`` and resumes it with ``add_consumer``. Before Celery 5.4,
-    ``add_consumer`` of a queue the app declares consumes it again without putting it back among the queues the
-    worker consumes from, so after the next reconnection (a broker restart) the worker no longer consumes it.
-    Give it the rule Celery >= 5.4 has, so a pause leaves the worker as it found it."""
+    """The harness pauses a queue with ``cancel_consumer`` and resumes it with ``add_consumer``. Up to Celery 5.5 at
+    least, ``add_consumer`` of a queue the app declares consumes it again without putting it back among the queues
+    the worker consumes from, so after the next reconnection (a broker restart) the worker no longer consumes it.
+    Give it the rule later Celery has (``select_add``), so a pause leaves the worker as it found it."""
     if consumer_class is None:
         from celery.worker.consumer.consumer import Consumer as consumer_class
     original = consumer_class.add_task_queue

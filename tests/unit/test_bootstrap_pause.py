@@ -1,5 +1,5 @@
 """Pausing a queue (``cancel_consumer`` then ``add_consumer``) leaves the target's workers as it found them:
-each worker consumes the same queues afterwards, after a reconnection too, on the Celery 5.3 a target pins."""
+each worker consumes the same queues afterwards, after a reconnection too, on the Celery 5.3 a target may pin."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ EXCHANGE = Exchange("ai_agent", type="topic")
 
 
 class Celery53Consumer:
-    """The task-queue methods of Celery 5.3.6's worker consumer, as they are: ``add_task_queue`` of a queue the app
-    declares consumes it without putting it back among the queues consumed from (Celery 5.4 calls select_add)."""
+    """The task-queue methods of Celery 5.3.6's worker consumer (5.4 and 5.5 alike), as they are: ``add_task_queue``
+    of a queue the app declares consumes it without putting it back among the queues consumed from."""
 
     def __init__(self, queues: Queues) -> None:
         self.app = SimpleNamespace(amqp=SimpleNamespace(queues=queues))
