@@ -2,7 +2,10 @@
 
 import json
 import logging
-from contextlib import asynccontextmanager
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import jwt
 import psycopg2
@@ -16,19 +19,44 @@ from taskflow.config import settings
 from taskflow.jobs import handle_monday_event
 
 log = logging.getLogger("taskflow.api")
-_pool: psycopg2.pool.ThreadedConnectionPool | None = None
+FORGET_TRIES = 5
+
+
+class EventStore:
+    """The webhook's PostgreSQL connections: kept open between requests, and a request waits for a free one
+    (psycopg2's pool raises PoolError when all are in use, and closes every idle one beyond ``minconn``).
+    A connection the server closed (a restart) is dropped, and replaced on the next request."""
+
+    def __init__(self, dsn: str, size: int) -> None:
+        # The event log is for deduplication: a commit lost in a crash only lets Monday's retry through, and the
+        # task ids derive from the trigger, so the webhook does not wait for the WAL flush.
+        self._pool = psycopg2.pool.ThreadedConnectionPool(1, size, dsn, options="-c synchronous_commit=off")
+        self._pool.minconn = size  # keep up to ``size`` idle connections, open them as needed
+        self._free = threading.BoundedSemaphore(size)
+
+    @contextmanager
+    def connection(self) -> Iterator:
+        with self._free:
+            conn = self._pool.getconn()
+            try:
+                yield conn
+            finally:
+                self._pool.putconn(conn, close=bool(conn.closed))
+
+    def close(self) -> None:
+        self._pool.closeall()
+
+
+_store: EventStore | None = None
 
 
 @asynccontextmanager
 async def lifespan(_app):
-    global _pool
+    global _store
     logs.configure("api")
-    # The event log is for deduplication: a commit lost in a crash only lets Monday's retry through, and the
-    # task ids derive from the trigger, so the webhook does not wait for the WAL flush.
-    _pool = psycopg2.pool.ThreadedConnectionPool(1, 16, settings().database_url,
-                                                 options="-c synchronous_commit=off")
+    _store = EventStore(settings().database_url, settings().database_pool_size)
     yield
-    _pool.closeall()
+    _store.close()
 
 
 app = FastAPI(title="taskflow", lifespan=lifespan)
@@ -52,25 +80,26 @@ def _from_monday(request: Request) -> bool:
 
 def _remember(event: dict) -> bool:
     """Store the event; False when this trigger was stored before (Monday retries deliveries)."""
-    conn = _pool.getconn()
-    try:
-        with conn, conn.cursor() as cursor:
-            cursor.execute("INSERT INTO monday_events (trigger_uuid, event_type, board_id, item_id) "
-                           "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                           (str(event["triggerUuid"]), str(event.get("type")), event.get("boardId"),
-                            event.get("pulseId")))
-            return cursor.rowcount == 1
-    finally:
-        _pool.putconn(conn)
+    with _store.connection() as conn, conn, conn.cursor() as cursor:
+        cursor.execute("INSERT INTO monday_events (trigger_uuid, event_type, board_id, item_id) "
+                       "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                       (str(event["triggerUuid"]), str(event.get("type")), event.get("boardId"),
+                        event.get("pulseId")))
+        return cursor.rowcount == 1
 
 
 def _forget(trigger: str) -> None:
-    conn = _pool.getconn()
-    try:
-        with conn, conn.cursor() as cursor:
-            cursor.execute("DELETE FROM monday_events WHERE trigger_uuid = %s", (trigger,))
-    finally:
-        _pool.putconn(conn)
+    """Delete the event, so that Monday's retry of it is enqueued; tried again a few times, since a delivery
+    remembered but not enqueued would be answered "already received" for good."""
+    for attempt in range(FORGET_TRIES):
+        try:
+            with _store.connection() as conn, conn, conn.cursor() as cursor:
+                cursor.execute("DELETE FROM monday_events WHERE trigger_uuid = %s", (trigger,))
+            return
+        except psycopg2.Error:
+            if attempt == FORGET_TRIES - 1:
+                raise
+            time.sleep(0.2 * 2 ** attempt)
 
 
 def _enqueue(event: dict) -> None:
