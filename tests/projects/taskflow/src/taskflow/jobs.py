@@ -29,14 +29,12 @@ def _count_start(attempt: str) -> int:
 
 
 def _stored_success(task: Task) -> tuple[bool, object]:
-    """(True, its result) when the message was delivered again after this task's success was stored (the
-    broker lost the ack: a restart, a closed connection): its work is done and is not repeated."""
-    request = task.request
-    if not (request.delivery_info or {}).get("redelivered"):
-        return False, None
+    """(True, its result) when this task id already succeeded: its message came again (an ack the broker lost in a
+    restart, a publish retried after its confirm was lost, a delivery Monday retried after a 503 though it was
+    stored), and its work, done, is not repeated. Task ids derive from the Monday trigger."""
     try:
-        meta = task.backend.get_task_meta(request.id)
-    except Exception:  # the result store is away: run the task
+        meta = task.backend.get_task_meta(task.request.id, cache=False)
+    except Exception:  # the result store cannot answer: run the task
         return False, None
     return meta.get("status") == "SUCCESS", meta.get("result")
 
