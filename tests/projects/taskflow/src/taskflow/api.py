@@ -3,7 +3,6 @@
 import json
 import logging
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 
@@ -19,7 +18,6 @@ from taskflow.config import settings
 from taskflow.jobs import handle_monday_event
 
 log = logging.getLogger("taskflow.api")
-FORGET_TRIES = 5
 
 
 class EventStore:
@@ -78,28 +76,13 @@ def _from_monday(request: Request) -> bool:
     return True
 
 
-def _remember(event: dict) -> bool:
-    """Store the event; False when this trigger was stored before (Monday retries deliveries)."""
-    with _store.connection() as conn, conn, conn.cursor() as cursor:
-        cursor.execute("INSERT INTO monday_events (trigger_uuid, event_type, board_id, item_id) "
-                       "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                       (str(event["triggerUuid"]), str(event.get("type")), event.get("boardId"),
-                        event.get("pulseId")))
-        return cursor.rowcount == 1
-
-
-def _forget(trigger: str) -> None:
-    """Delete the event, so that Monday's retry of it is enqueued; tried again a few times, since a delivery
-    remembered but not enqueued would be answered "already received" for good."""
-    for attempt in range(FORGET_TRIES):
-        try:
-            with _store.connection() as conn, conn, conn.cursor() as cursor:
-                cursor.execute("DELETE FROM monday_events WHERE trigger_uuid = %s", (trigger,))
-            return
-        except psycopg2.Error:
-            if attempt == FORGET_TRIES - 1:
-                raise
-            time.sleep(0.2 * 2 ** attempt)
+def _remember(cursor, event: dict) -> bool:
+    """Store the event; False when this trigger was stored before (Monday retries deliveries). Until the caller
+    commits, a concurrent delivery of the same trigger waits here on the row."""
+    cursor.execute("INSERT INTO monday_events (trigger_uuid, event_type, board_id, item_id) "
+                   "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                   (str(event["triggerUuid"]), str(event.get("type")), event.get("boardId"), event.get("pulseId")))
+    return cursor.rowcount == 1
 
 
 def _enqueue(event: dict) -> None:
@@ -140,14 +123,16 @@ async def monday_webhook(request: Request):
 
 
 def _accept(event: dict):
-    """Store the event once and enqueue it, in one worker thread (a delivery not enqueued is forgotten, so
-    Monday's retry of it is enqueued)."""
-    if not _remember(event):
-        return {"status": "already received"}
+    """Store the event and enqueue it in one transaction, committed once the broker has confirmed the message: a
+    delivery not enqueued (the publish failed, the process ended mid-request) leaves no row, so Monday's retry of it
+    is enqueued; a retry after the commit is answered "already received". A commit that fails after the publish
+    gets a 503 too: the retry enqueues the same task id again, which the worker does not run twice."""
     try:
-        _enqueue(event)
+        with _store.connection() as conn, conn, conn.cursor() as cursor:
+            if not _remember(cursor, event):
+                return {"status": "already received"}
+            _enqueue(event)
     except Exception:
-        log.exception("could not enqueue %s", event["triggerUuid"])
-        _forget(str(event["triggerUuid"]))
+        log.exception("could not store and enqueue %s", event["triggerUuid"])
         return _reply(503, "try again later")
     return {"status": "queued"}
