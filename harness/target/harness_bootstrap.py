@@ -297,7 +297,23 @@ def consumers_of(app, queue, limit):
 
 def control(app, request):
     """Worker remote control through the target's app: cancel_consumer, add_consumer, ping. A queue is paused
-    on the workers that consume it and resumed on those alone, so the workers' layout is left as it was."""
+    on the workers that consume it and resumed on those alone, so the workers' layout is left as it was.
+    After a broker restart the first command fails on the pool's stale connection; it is sent once more."""
+    try:
+        return _control(app, request)
+    except connection_errors(app):
+        return _control(app, request)
+
+
+def connection_errors(app):
+    """The errors of a lost broker connection, as the app's transport names them, and kombu's wrapper of them."""
+    from kombu.exceptions import OperationalError
+
+    with app.connection_for_write() as connection:
+        return (OSError, OperationalError, *connection.connection_errors, *connection.recoverable_connection_errors)
+
+
+def _control(app, request):
     command = request["control"]
     if command not in ("cancel_consumer", "add_consumer", "ping"):
         return {"error": "unsupported control command " + command}

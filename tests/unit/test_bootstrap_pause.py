@@ -3,6 +3,7 @@ each worker consumes the same queues afterwards, after a reconnection too, on th
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from types import SimpleNamespace
 from typing import Any
 
@@ -106,3 +107,24 @@ def test_a_queue_nobody_consumes_is_left_alone() -> None:
     assert bootstrap.control(app, {"control": "cancel_consumer", "args": ["dlq"], "limit": 2})["settled"]
     assert bootstrap.control(app, {"control": "add_consumer", "args": ["dlq"], "limit": 2})["settled"]
     assert app.control.calls == []
+
+
+class StaleOnce(FakeControl):
+    """The first inspect after a broker restart goes out on the pool's dead connection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stale = True
+
+    def inspect(self, timeout: float, limit: int) -> Any:
+        if self.stale:
+            self.stale = False
+            raise ConnectionResetError(104, "Connection reset by peer")
+        return super().inspect(timeout, limit)
+
+
+def test_a_command_after_a_broker_restart_is_sent_again_once() -> None:
+    connection = SimpleNamespace(connection_errors=(), recoverable_connection_errors=())
+    app = SimpleNamespace(control=StaleOnce(), connection_for_write=lambda: nullcontext(connection))
+    assert bootstrap.control(app, {"control": "cancel_consumer", "args": ["webhooks"], "limit": 2})["settled"]
+    assert app.control.calls == [("cancel", ["celery@a"])]
