@@ -10,15 +10,16 @@ from harness.ledger.records import Delivery
 
 
 def accepts_again_s(deliveries: list[Delivery], start: float, window_end: float) -> float | None:
-    """Seconds from ``start`` to the first accepted send after the last refused one (first attempts sent
-    in ``[start, window_end)``); 0 when none was refused, ``None`` when none was accepted after it."""
-    firsts = [a for d in deliveries if (a := d.first) is not None and start <= a.t < window_end]
+    """Seconds from ``start`` to the first accepted send after the last refused one (by send time, among first
+    attempts answered in ``[start, window_end)``: a send still waiting for its answer when the next fault began is
+    that fault's); 0 when none was refused, ``None`` when none was accepted after it."""
+    firsts = [a for d in deliveries if (a := d.first) is not None and start <= a.t + a.elapsed_s < window_end]
     refused = [a.t for a in firsts if not a.accepted]
     if not refused:
         return 0.0
     last = max(refused)
     accepted = [a.t for a in firsts if a.accepted and a.t > last]
-    return round(min(accepted) - start, 3) if accepted else None
+    return round(max(min(accepted) - start, 0.0), 3) if accepted else None
 
 
 def accepting_since(deliveries: list[Delivery], since: float) -> bool:

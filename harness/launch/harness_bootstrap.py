@@ -251,6 +251,7 @@ def cmd_worker(opts):
     _module, app = load_app(opts.app)
     app.loader.import_default_modules()
     install_probes(app, stub=opts.bodies == "stub")
+    keep_resumed_queues_on_reconnect()
     if opts.time_scale != 1.0:
         compress_retries(app, opts.time_scale)
     worker_ready.connect(lambda **_: record("ready"), weak=False)
@@ -264,27 +265,84 @@ def publish(app, request):
     return {"id": result.id}
 
 
+def keep_resumed_queues_on_reconnect(consumer_class=None):
+    """The harness pauses a queue with ``cancel_consumer`` and resumes it with ``add_consumer``. Up to Celery 5.5 at
+    least, ``add_consumer`` of a queue the app declares consumes it again without putting it back among the queues
+    the worker consumes from, so after the next reconnection (a broker restart) the worker no longer consumes it.
+    Give it the rule later Celery has (``select_add``), so a pause leaves the worker as it found it."""
+    if consumer_class is None:
+        from celery.worker.consumer.consumer import Consumer as consumer_class
+    original = consumer_class.add_task_queue
+    if getattr(original, "harness_resumes", False):
+        return
+
+    def add_task_queue(self, queue, *args, **kwargs):
+        queues = self.app.amqp.queues
+        if queue in queues:
+            queues.select_add(queues[queue])
+        return original(self, queue, *args, **kwargs)
+
+    add_task_queue.harness_resumes = True
+    consumer_class.add_task_queue = add_task_queue
+
+
+_PAUSED = {}  # queue -> the workers that consumed it when the harness paused it
+
+
+def consumers_of(app, queue, limit):
+    """The workers consuming ``queue`` now."""
+    answers = app.control.inspect(timeout=1, limit=limit).active_queues() or {}
+    return sorted(worker for worker, queues in answers.items() if any(q.get("name") == queue for q in queues or []))
+
+
 def control(app, request):
-    """Worker remote control through the target's app: cancel_consumer, add_consumer, ping."""
+    """Worker remote control through the target's app: cancel_consumer, add_consumer, ping. A queue is paused
+    on the workers that consume it and resumed on those alone, so the workers' layout is left as it was.
+    After a broker restart the first command fails on the pool's stale connection; it is sent once more."""
+    try:
+        return _control(app, request)
+    except connection_errors(app):
+        return _control(app, request)
+
+
+def connection_errors(app):
+    """The errors of a lost broker connection, as the app's transport names them, and kombu's wrapper of them."""
+    from kombu.exceptions import OperationalError
+
+    with app.connection_for_write() as connection:
+        return (OSError, OperationalError, *connection.connection_errors, *connection.recoverable_connection_errors)
+
+
+def _control(app, request):
     command = request["control"]
     if command not in ("cancel_consumer", "add_consumer", "ping"):
         return {"error": "unsupported control command " + command}
     # Celery waits the whole timeout for more replies unless told how many to expect.
     args, limit = request.get("args", []), request.get("limit")
-    replies = getattr(app.control, command)(*args, reply=True, timeout=5, limit=limit)
-    if command in ("cancel_consumer", "add_consumer"):  # the worker replies before it acts (call_soon)
-        settled = consumers_settled(app, args[0], command == "add_consumer", limit)
-        return {"replies": replies, "settled": settled}
-    return {"replies": replies}
+    if command == "ping":
+        return {"replies": app.control.ping(reply=True, timeout=5, limit=limit)}
+    queue = args[0]
+    if command == "cancel_consumer":
+        workers = _PAUSED[queue] = consumers_of(app, queue, limit)
+    else:
+        workers = _PAUSED.pop(queue, None)
+    if workers == []:  # nobody consumed it: nothing to pause or resume
+        return {"replies": [], "settled": True}
+    options = {"destination": workers, "limit": len(workers)} if workers else {"limit": limit}
+    replies = getattr(app.control, command)(*args, reply=True, timeout=5, **options)
+    # the worker replies before it acts (call_soon)
+    return {"replies": replies, "settled": consumers_settled(app, queue, command == "add_consumer", limit, workers)}
 
 
-def consumers_settled(app, queue, consuming, limit, timeout_s=5.0):
-    """Wait until every answering worker does (or does not) list ``queue`` among its active queues."""
+def consumers_settled(app, queue, consuming, limit, workers=None, timeout_s=5.0):
+    """Wait until each of ``workers`` (every answering worker when None) does (or does not) list ``queue``
+    among its active queues."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         answers = app.control.inspect(timeout=1, limit=limit).active_queues() or {}
-        seen = [any(q.get("name") == queue for q in queues or []) for queues in answers.values()]
-        if seen and all(s == consuming for s in seen):
+        named = answers if workers is None else {w: answers[w] for w in workers if w in answers}
+        seen = [any(q.get("name") == queue for q in queues or []) for queues in named.values()]
+        if seen and len(seen) == len(workers or seen) and all(s == consuming for s in seen):
             return True
         time.sleep(0.05)
     return False

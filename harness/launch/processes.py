@@ -105,6 +105,8 @@ class Publisher:
         """Celery remote control through the target's app (``cancel_consumer``, ``add_consumer``); returns once
         ``workers`` nodes (every worker of the run, by default) have answered, or after 5 s."""
         reply = self._ask({"control": command, "args": list(args), "limit": workers or self._workers})
+        if "error" in reply:
+            raise TargetError(f"{command} {' '.join(map(str, args))} failed in the target's app: {reply['error']}")
         if reply.get("settled") is False:
             raise TargetError(f"the worker did not act on {command} {' '.join(map(str, args))} within 5 s")
         return reply

@@ -122,3 +122,23 @@ def test_a_schedule_waits_for_the_latest_answer_after_the_fault_to_be_accepted()
     assert not accepting_since(deliveries[:2], 10.5)  # the latest first answer is a refusal
     assert accepting_since(deliveries, 10.5)
     assert accepting_since([deliveries[2], deliveries[1]], 10.5)  # by send time, not list order
+
+
+def answered(seq: int, t: float, status: int | None, elapsed_s: float, error: str | None = None) -> Delivery:
+    found = Delivery(seq, f"trigger-{seq}", t, False, b"{}")
+    found.attempts = [Attempt(t, status, error, elapsed_s)]
+    return found
+
+
+def test_a_send_still_waiting_when_the_next_fault_began_is_that_faults() -> None:
+    """A mixed schedule's ledger (seconds after its load started): broker_restart at 13.71, broker_crash at 36.99
+    after its backlog burst. Sends of the burst, at 36.986, were answered 503 or timed out once the node hung: they
+    say nothing of the broker_restart before, which was accepting again from 24.1."""
+    deliveries = [answered(1, 13.9, 503, 0.2), answered(2, 20.6, None, 10.01, "ReadTimeout"),
+                  answered(3, 24.1, 200, 0.05), answered(4, 33.0, 200, 0.01),
+                  answered(5, 36.986, 503, 4.70), answered(6, 36.987, None, 10.04, "ReadTimeout")]
+    assert accepts_again_s(deliveries, 13.71, 36.99) == 10.39
+    assert accepts_again_s(deliveries, 36.99, 60.0) is None  # the burst's refusals are broker_crash's ...
+    later = [*deliveries, answered(7, 48.0, 200, 0.02)]
+    assert accepts_again_s(later, 36.99, 60.0) == 11.01  # ... until one is accepted
+    assert accepts_again_s(deliveries[:2], 13.71, 36.99) is None  # refused for good: still named

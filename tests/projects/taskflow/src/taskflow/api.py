@@ -2,7 +2,9 @@
 
 import json
 import logging
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 import jwt
 import psycopg2
@@ -16,19 +18,43 @@ from taskflow.config import settings
 from taskflow.jobs import handle_monday_event
 
 log = logging.getLogger("taskflow.api")
-_pool: psycopg2.pool.ThreadedConnectionPool | None = None
+
+
+class EventStore:
+    """The webhook's PostgreSQL connections: kept open between requests, and a request waits for a free one
+    (psycopg2's pool raises PoolError when all are in use, and closes every idle one beyond ``minconn``).
+    A connection the server closed (a restart) is dropped, and replaced on the next request."""
+
+    def __init__(self, dsn: str, size: int) -> None:
+        # The event log is for deduplication: a commit lost in a crash only lets Monday's retry through, and the
+        # task ids derive from the trigger, so the webhook does not wait for the WAL flush.
+        self._pool = psycopg2.pool.ThreadedConnectionPool(1, size, dsn, options="-c synchronous_commit=off")
+        self._pool.minconn = size  # keep up to ``size`` idle connections, open them as needed
+        self._free = threading.BoundedSemaphore(size)
+
+    @contextmanager
+    def connection(self) -> Iterator:
+        with self._free:
+            conn = self._pool.getconn()
+            try:
+                yield conn
+            finally:
+                self._pool.putconn(conn, close=bool(conn.closed))
+
+    def close(self) -> None:
+        self._pool.closeall()
+
+
+_store: EventStore | None = None
 
 
 @asynccontextmanager
 async def lifespan(_app):
-    global _pool
+    global _store
     logs.configure("api")
-    # The event log is for deduplication: a commit lost in a crash only lets Monday's retry through, and the
-    # task ids derive from the trigger, so the webhook does not wait for the WAL flush.
-    _pool = psycopg2.pool.ThreadedConnectionPool(1, 16, settings().database_url,
-                                                 options="-c synchronous_commit=off")
+    _store = EventStore(settings().database_url, settings().database_pool_size)
     yield
-    _pool.closeall()
+    _store.close()
 
 
 app = FastAPI(title="taskflow", lifespan=lifespan)
@@ -50,27 +76,13 @@ def _from_monday(request: Request) -> bool:
     return True
 
 
-def _remember(event: dict) -> bool:
-    """Store the event; False when this trigger was stored before (Monday retries deliveries)."""
-    conn = _pool.getconn()
-    try:
-        with conn, conn.cursor() as cursor:
-            cursor.execute("INSERT INTO monday_events (trigger_uuid, event_type, board_id, item_id) "
-                           "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
-                           (str(event["triggerUuid"]), str(event.get("type")), event.get("boardId"),
-                            event.get("pulseId")))
-            return cursor.rowcount == 1
-    finally:
-        _pool.putconn(conn)
-
-
-def _forget(trigger: str) -> None:
-    conn = _pool.getconn()
-    try:
-        with conn, conn.cursor() as cursor:
-            cursor.execute("DELETE FROM monday_events WHERE trigger_uuid = %s", (trigger,))
-    finally:
-        _pool.putconn(conn)
+def _remember(cursor, event: dict) -> bool:
+    """Store the event; False when this trigger was stored before (Monday retries deliveries). Until the caller
+    commits, a concurrent delivery of the same trigger waits here on the row."""
+    cursor.execute("INSERT INTO monday_events (trigger_uuid, event_type, board_id, item_id) "
+                   "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                   (str(event["triggerUuid"]), str(event.get("type")), event.get("boardId"), event.get("pulseId")))
+    return cursor.rowcount == 1
 
 
 def _enqueue(event: dict) -> None:
@@ -111,14 +123,16 @@ async def monday_webhook(request: Request):
 
 
 def _accept(event: dict):
-    """Store the event once and enqueue it, in one worker thread (a delivery not enqueued is forgotten, so
-    Monday's retry of it is enqueued)."""
-    if not _remember(event):
-        return {"status": "already received"}
+    """Store the event and enqueue it in one transaction, committed once the broker has confirmed the message: a
+    delivery not enqueued (the publish failed, the process ended mid-request) leaves no row, so Monday's retry of it
+    is enqueued; a retry after the commit is answered "already received". A commit that fails after the publish
+    gets a 503 too: the retry enqueues the same task id again, which the worker does not run twice."""
     try:
-        _enqueue(event)
+        with _store.connection() as conn, conn, conn.cursor() as cursor:
+            if not _remember(cursor, event):
+                return {"status": "already received"}
+            _enqueue(event)
     except Exception:
-        log.exception("could not enqueue %s", event["triggerUuid"])
-        _forget(str(event["triggerUuid"]))
+        log.exception("could not store and enqueue %s", event["triggerUuid"])
         return _reply(503, "try again later")
     return {"status": "queued"}

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     verify_signatures: bool = True
     webhook_queue_ttl_ms: int = 0  # 0: no TTL on the webhook queue
     max_body_bytes: int = 1 << 20
+    database_pool_size: int = 16  # the webhook's connections; requests beyond wait for one
 
 
 @lru_cache

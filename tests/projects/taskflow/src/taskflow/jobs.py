@@ -28,11 +28,27 @@ def _count_start(attempt: str) -> int:
         return 0  # the database is away: run the task rather than fail it
 
 
+def _stored_success(task: Task) -> tuple[bool, object]:
+    """(True, its result) when this task id already succeeded: its message came again (an ack the broker lost in a
+    restart, a publish retried after its confirm was lost, a delivery Monday retried after a 503 though it was
+    stored), and its work, done, is not repeated. Task ids derive from the Monday trigger."""
+    try:
+        meta = task.backend.get_task_meta(task.request.id, cache=False)
+    except Exception:  # the result store cannot answer: run the task
+        return False, None
+    return meta.get("status") == "SUCCESS", meta.get("result")
+
+
 class Parking(Task):
     def __call__(self, *args, **kwargs):
         request = self.request
-        if request.id and not request.is_eager and _count_start(f"{request.id}:{request.retries}") > MAX_STARTS:
-            raise PoisonDelivery("this delivery killed its worker on every start")
+        if request.id and not request.is_eager:
+            done, result = _stored_success(self)
+            if done:
+                log.info("%s %s already succeeded; not run again", self.name, request.id)
+                return result
+            if _count_start(f"{request.id}:{request.retries}") > MAX_STARTS:
+                raise PoisonDelivery("this delivery killed its worker on every start")
         return super().__call__(*args, **kwargs)
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):

@@ -1,6 +1,9 @@
 """The Celery application: queues on the ai_agent topic exchange, gzip messages, task events on."""
 
+import sqlalchemy
 from celery import Celery
+from celery.backends.base import Backend
+from celery.backends.database import DatabaseBackend
 from kombu import Exchange, Queue
 
 from taskflow.config import settings
@@ -53,7 +56,22 @@ celery.conf.update(
     broker_channel_error_retry=True,
     task_publish_retry=True,
     result_extended=True,
+    # While PostgreSQL restarts or refuses connections, a result is stored again with backoff (about 20 s in all),
+    # instead of the task being marked as failed after the backend's three quick tries and its message acked.
     result_backend_always_retry=True,
     result_backend_max_retries=10,
+    result_backend_base_sleep_between_retries_ms=100,
     worker_hijack_root_logger=False,
 )
+
+
+def _retry_database_errors() -> None:
+    """Celery 5.3 to 5.5's database backend never calls an error safe to retry (it keeps the base class's "never"),
+    so ``result_backend_always_retry`` does nothing for it. Give it the rule later Celery has."""
+    if DatabaseBackend.exception_safe_to_retry is Backend.exception_safe_to_retry:
+        retryable = (sqlalchemy.exc.DatabaseError, sqlalchemy.exc.InterfaceError, sqlalchemy.exc.InvalidRequestError,
+                     sqlalchemy.orm.exc.StaleDataError)
+        DatabaseBackend.exception_safe_to_retry = lambda self, exc: isinstance(exc, retryable)
+
+
+_retry_database_errors()
