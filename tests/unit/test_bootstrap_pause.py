@@ -10,7 +10,7 @@ from typing import Any
 from celery.app.amqp import Queues
 from kombu import Exchange, Queue
 
-from harness.target import harness_bootstrap as bootstrap
+from harness.launch import harness_bootstrap as bootstrap
 
 EXCHANGE = Exchange("ai_agent", type="topic")
 
