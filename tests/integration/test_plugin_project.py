@@ -47,7 +47,8 @@ def make_project(tmp_path: Path) -> Path:
     project = tmp_path / "shop"
     project.mkdir()
     shutil.copy(BUNDLED / "reference_target.py", project / "service.py")
-    shutil.copy(BUNDLED / "monday_client.py", project / "monday_client.py")
+    for helper in ("monday_client.py", "task_publisher.py", "celery_message.py"):  # the modules it imports
+        shutil.copy(BUNDLED / helper, project / helper)
     for own in ("fixtures", "scenarios"):
         (project / own).mkdir()
         (project / own / "__init__.py").write_text('OWN = "project"\n')
