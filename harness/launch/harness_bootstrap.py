@@ -334,7 +334,7 @@ def _control(app, request):
     return {"replies": replies, "settled": consumers_settled(app, queue, command == "add_consumer", limit, workers)}
 
 
-def consumers_settled(app, queue, consuming, limit, workers=None, timeout_s=5.0):
+def consumers_settled(app, queue, consuming, limit, workers=None, timeout_s=15.0):
     """Wait until each of ``workers`` (every answering worker when None) does (or does not) list ``queue``
     among its active queues."""
     deadline = time.monotonic() + timeout_s

@@ -103,12 +103,12 @@ class Publisher:
 
     def control(self, command: str, *args: Any, workers: int | None = None) -> dict[str, Any]:
         """Celery remote control through the target's app (``cancel_consumer``, ``add_consumer``); returns once
-        ``workers`` nodes (every worker of the run, by default) have answered, or after 5 s."""
+        ``workers`` nodes (every worker of the run, by default) have answered and acted, or after 15 s."""
         reply = self._ask({"control": command, "args": list(args), "limit": workers or self._workers})
         if "error" in reply:
             raise TargetError(f"{command} {' '.join(map(str, args))} failed in the target's app: {reply['error']}")
         if reply.get("settled") is False:
-            raise TargetError(f"the worker did not act on {command} {' '.join(map(str, args))} within 5 s")
+            raise TargetError(f"the worker did not act on {command} {' '.join(map(str, args))} within 15 s")
         return reply
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
