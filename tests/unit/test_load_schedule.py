@@ -61,8 +61,20 @@ def test_late_starts_and_dropped_sends_are_counted() -> None:
     assert second is not None
     clock.now += 10_000_000  # the generator was busy: 10 ms behind
     assert schedule.mark_started(second, clock.now) is True
-    assert schedule.close() == 11 - 2  # due by t=10 ms: sends 0..10; two started
+    assert schedule.close() == 9 - 2  # overdue by more than 2 ms at t=10 ms: sends 0..8; two started
     assert schedule.next_slot() is None and schedule.late == 1
+
+
+def test_sends_due_within_the_tolerance_at_the_close_are_not_dropped() -> None:
+    clock = FakeClock()
+    schedule = ArrivalSchedule(RateShape(1000), late_ns=2_000_000, clock=clock)
+    for _ in range(9):  # sends 0..8, each started on time
+        slot = schedule.next_slot()
+        assert slot is not None
+        clock.now = slot.intended_ns
+        schedule.mark_started(slot, clock.now)
+    clock.now += 1_500_000  # send 9 was due 0.5 ms ago: within the 2 ms tolerance
+    assert schedule.close() == 0
 
 
 def test_warmup_sends_are_not_measured() -> None:

@@ -166,12 +166,14 @@ class ArrivalSchedule:
         return late
 
     def close(self) -> int:
-        """Stop handing out slots; returns the sends that were due but never started (dropped)."""
+        """Stop handing out slots; returns the sends that were overdue by more than the late tolerance and never
+        started (dropped). A send due within the tolerance before the close was not missed: it would have
+        started in time had the run gone on."""
         now = self._clock()
         self.closed_at_ns = now
         if self._start_ns is None:
             return 0
-        return max(self.shape.due((now - self._start_ns) / 1e9) - self.started, 0)
+        return max(self.shape.due((now - self._start_ns - self.late_ns) / 1e9) - self.started, 0)
 
     def elapsed_s(self) -> float:
         """Seconds measured so far (after the warm-up)."""
