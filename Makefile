@@ -25,6 +25,7 @@ LIVE := $(BIN)/pytest tests/integration -n $(LIVE_WORKERS) --dist worksteal
 # Wall-clock acceptance tests judge timing that a shared 2-core machine does not always give; they run with
 # `make acceptance`, never silently skipped.
 ACCEPTANCE := tests/integration/test_latency_honesty.py::test_a_known_3ms_delay_shifts_p50_by_3ms \
+              tests/integration/test_latency_gate.py::test_a_target_adding_8ms_fails_the_p99_check_in_make_runs_configuration \
               tests/integration/test_latency_honesty.py::test_a_stall_shows_in_corrected_p99_not_in_uncorrected
 
 test: install services browser $(OLD_STAMP) $(FOREIGN_STAMP) fast live
