@@ -8,6 +8,7 @@ import pytest
 
 from harness.findings import NOT_APPLICABLE
 from tests.conftest import OLD_PYTHON, TARGETS
+from tests.leftovers import CLEAN, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 EXT = ("--services", "external", "--no-load")  # latency has its own tests (test_latency_*)
@@ -42,6 +43,7 @@ def test_reference_passes_with_no_findings(harness) -> None:
     assert {c["id"] for c in report["checks"] if not_applicable(c)} == {"retries.countdown_within_visibility_timeout"}
     assert set(report) >= {"target", "verdict", "checks", "findings", "latency", "services"}
     assert (run.report_dir / report["run_id"] / "junit.xml").is_file()
+    assert settled(run_id_in(run.stdout)) == CLEAN  # a passing run leaves nothing behind
 
 
 def test_wrong_route_is_caught_statically_and_live(harness) -> None:
@@ -52,6 +54,7 @@ def test_wrong_route_is_caught_statically_and_live(harness) -> None:
                         ("routing.route_reaches_queue", "ai_agent_background.generate_code")}
     live = run.findings("routing.route_reaches_queue")[0]
     assert "tests" in live["observed"]
+    assert settled(run_id_in(run.stdout)) == CLEAN  # a failing run leaves nothing behind either
 
 
 def test_catch_all_binding_elsewhere_is_caught(harness) -> None:
@@ -96,7 +99,8 @@ def test_target_python_runs_an_older_celery(harness) -> None:
     assert any(f["title"] == NO_QUEUE for f in seed.findings())
 
 
-def test_reference_passes_on_local_servers(harness) -> None:
+def test_reference_passes_on_local_servers_and_leaves_none_running(harness) -> None:
     run = harness("run", "--target", "reference", "--quick", "--services", "local", "--no-load")
     assert run.code == 0, run.stdout[-2000:]
     assert run.report["services"]["broker"] == "local" and run.report["findings"] == []
+    assert settled(run_id_in(run.stdout)) == CLEAN  # the local servers carry the run's id: processes_of finds them
