@@ -82,6 +82,7 @@ def test_a_climb_whose_first_step_missed_claims_no_capacity() -> None:
 def test_a_ladder_that_ran_out_says_every_step_was_within() -> None:
     climb = Climb("floor", [Step(50, summary(1.0), None)])
     assert climb.capacity_rps == 50 and "every step within the SLO" in climb.stopped_because
+    assert "SLO capacity: at least 50 webhooks/s" in lines(climb, 5.0)[-1]
 
 
 def test_pinning_gives_the_consumers_the_last_core_and_the_path_the_others() -> None:

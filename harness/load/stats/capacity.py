@@ -115,9 +115,12 @@ def step_line(step: Step, path: str) -> str:
 
 
 def capacity_line(climb: Climb) -> str:
+    """The capacity as a bound: a climb whose every step passed only says the capacity is at least its top."""
     capacity = climb.capacity_rps
-    return (f"{climb.path} path SLO capacity: {'none' if capacity is None else f'{capacity:g} webhooks/s'} "
-            f"({climb.stopped_because})")
+    figure = "none" if capacity is None else f"{capacity:g} webhooks/s"
+    if capacity is not None and climb.steps[-1].stop is None:
+        figure = f"at least {figure}"
+    return f"{climb.path} path SLO capacity: {figure} ({climb.stopped_because})"
 
 
 def lines(climb: Climb, slo_ms: float) -> list[str]:
