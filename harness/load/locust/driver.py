@@ -181,13 +181,20 @@ class LoadDriver:
             gevent.sleep(0.1)
 
     # -- end of run --------------------------------------------------------------------------------
+    def stop_sending(self) -> None:
+        """End the measured window now: no slot is handed out after this, the sends overdue now are dropped,
+        and the cores' reading is taken. Called as soon as the run decides to stop, before Locust's own stop
+        sequence, whose delays are not the generator's."""
+        if self.schedule.closed_at_ns is None:
+            self.cpu_reading = self.cpu.reading()
+            self.book.count("dropped", self.schedule.close())
+
     def drain(self) -> None:
         """Stop sending, let answers and messages in flight arrive (bounded), then close the tap."""
         if self.drained:
             return
         self.drained = True
-        self.cpu_reading = self.cpu.reading()
-        self.book.count("dropped", self.schedule.close())
+        self.stop_sending()
         wait_for(lambda: self.in_flight == 0, self._options.http_timeout_s + 1, 0.02)
         wait_for(lambda: len(self.matcher) == 0, self._options.deadline_s + 0.5, 0.02)
         for outcome in self.matcher.abandon():

@@ -188,6 +188,8 @@ def _stop_when_measured(environment: Any, elapsed_s: float) -> None:
     duration = options_of(environment).duration_s
     if duration and elapsed_s >= duration and not STATE.stop_requested:
         STATE.stop_requested = True
+        if STATE.driver is not None:
+            STATE.driver.stop_sending()
         log.info("measured %.1fs: stopping", elapsed_s)
         gevent.spawn(environment.runner.quit if environment.parsed_options.headless else environment.runner.stop)
 
