@@ -63,13 +63,21 @@ def climb(path: str, ladder: Ladder, slo_ms: float, measure: Callable[[float], d
           stop: Callable[[dict[str, Any]], str | None], say: Callable[[str], None]) -> Climb:
     result = Climb(path)
     say(f"{path} path, SLO p99 <= {slo_ms:g} ms:\n{HEADER}")
-    for rate in ladder.rates():
+    def step_at(rate: float) -> Step:
         summary = measure(rate)
         step = Step(rate, summary, stop(summary) if "failures" in summary else "Locust wrote no figures")
         result.steps.append(step)
         say(step_line(step, path))
-        if step.stop is not None:
+        return step
+
+    for rate in ladder.rates():
+        if step_at(rate).stop is not None:
             break
+    for _ in range(ladder.refine):
+        refined = result.next_refinement(ladder)
+        if refined is None:
+            break
+        step_at(refined)
     return result
 
 

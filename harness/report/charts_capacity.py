@@ -18,7 +18,7 @@ SERIES = {"webhook": "webhook_to_queue_us", "floor": "floor_publish_to_queue_us"
 
 def points(climb: dict[str, Any], series: str, statistic: str) -> tuple[list[float], list[float]]:
     xs, ys = [], []
-    for step in climb.get("steps", []):
+    for step in sorted(climb.get("steps", []), key=lambda s: float(s["rate_rps"])):  # refining steps come last
         value = ((step.get("summary") or {}).get(series) or {}).get(statistic)
         if value is not None:
             xs.append(float(step["rate_rps"]))

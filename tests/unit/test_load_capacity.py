@@ -69,7 +69,7 @@ def test_the_capacity_is_the_last_clean_step_and_says_why_the_climb_ended() -> N
     climb = Climb("webhook", [Step(50, summary(2.0), None), Step(75, summary(3.0), None),
                               Step(112.5, summary(9.0), "p99 9.000 ms exceeds the SLO of 5 ms")])
     assert climb.capacity_rps == 75
-    assert climb.stopped_because.startswith("p99 9.000 ms")
+    assert climb.stopped_because.startswith("at 112.5/s: p99 9.000 ms")
     assert "SLO capacity: 75 webhooks/s" in lines(climb, 5.0)[-1]
 
 
@@ -91,3 +91,23 @@ def test_pinning_gives_the_consumers_the_last_core_and_the_path_the_others() -> 
     assert split_cores({0, 1}) == ({0}, {1})
     assert split_cores({3, 0, 2, 1}) == ({0, 1, 2}, {3})
     assert split_cores({0}) is None
+
+
+def test_refining_steps_bisect_between_the_capacity_and_the_lowest_stopping_rate() -> None:
+    ladder = Ladder(start_rps=100, factor=1.5)
+    climb = Climb("webhook", [Step(100, summary(2.0), None), Step(150, summary(3.0), None),
+                              Step(225, summary(9.0), "p99 over")])
+    assert climb.next_refinement(ladder) == 187.5
+    climb.steps.append(Step(187.5, summary(4.0), None))
+    assert climb.capacity_rps == 187.5 and climb.next_refinement(ladder) == 206.2
+    climb.steps.append(Step(206.2, summary(6.0), "p99 over at 206"))
+    assert climb.capacity_rps == 187.5 and climb.stopped_because == "at 206.2/s: p99 over at 206"
+    assert "SLO capacity: 187.5 webhooks/s" in lines(climb, 5.0)[-1]
+
+
+def test_no_refining_without_a_clean_step_or_once_the_gap_is_small() -> None:
+    ladder = Ladder(resolution=0.05)
+    assert Climb("webhook", [Step(50, summary(9.0), "p99 over")]).next_refinement(ladder) is None
+    close = Climb("webhook", [Step(100, summary(2.0), None), Step(104, summary(9.0), "p99 over")])
+    assert close.next_refinement(ladder) is None
+    assert Climb("floor", [Step(50, summary(1.0), None)]).next_refinement(ladder) is None

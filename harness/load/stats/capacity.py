@@ -8,7 +8,9 @@ window with the floor measured beside it) and stops at the first step that is no
 - sends dropped, or started late by more than ``late_share`` of the sends: the generator could not keep
   the rate, and the figure would not be of that rate;
 - requests that failed, or no figure at all.
-The capacity is the rate of the last clean step, or none when the first step already stopped the climb.
+After the stop, ``refine`` more steps bisect the gap between the last clean rate and the stopping one, so a
+factor of 1.5 does not leave a third of the capacity unknown. The capacity is the highest clean rate below
+every stopping one, or none when the first step already stopped the climb.
 The same ladder with no webhook traffic and the floor publisher at each rate gives the floor path's own
 capacity (``floor_only``): the most this machine's broker and instrument can resolve.
 """
@@ -31,6 +33,8 @@ class Ladder:
     step_s: float = 15.0
     max_steps: int = 10
     max_rps: float = 5000.0
+    refine: int = 2  # bisecting steps after the stop
+    resolution: float = 0.05  # no bisecting once the gap is under this share of the clean rate
 
     def rates(self) -> Iterator[float]:
         rate = self.start_rps
@@ -58,16 +62,36 @@ class Climb:
     steps: list[Step] = field(default_factory=list)
 
     @property
+    def stopping(self) -> Step | None:
+        """The lowest-rate step that stopped the climb, if any did."""
+        stopped = [s for s in self.steps if s.stop is not None]
+        return min(stopped, key=lambda s: s.rate_rps) if stopped else None
+
+    @property
     def capacity_rps(self) -> float | None:
-        clean = [s.rate_rps for s in self.steps if s.stop is None]
+        stopping = self.stopping
+        clean = [s.rate_rps for s in self.steps
+                 if s.stop is None and (stopping is None or s.rate_rps < stopping.rate_rps)]
         return max(clean) if clean else None
 
     @property
     def stopped_because(self) -> str:
-        last = self.steps[-1] if self.steps else None
-        if last is None:
+        if not self.steps:
             return "no step was measured"
-        return last.stop or f"the ladder ended at {last.rate_rps:g}/s with every step within the SLO"
+        stopping = self.stopping
+        if stopping is None:
+            top = max(s.rate_rps for s in self.steps)
+            return f"the ladder ended at {top:g}/s with every step within the SLO"
+        return f"at {stopping.rate_rps:g}/s: {stopping.stop}"
+
+    def next_refinement(self, ladder: Ladder) -> float | None:
+        """The rate halfway between the capacity and the lowest stopping rate, while the gap is worth it."""
+        stopping, capacity = self.stopping, self.capacity_rps
+        if stopping is None or capacity is None:
+            return None
+        if stopping.rate_rps - capacity <= ladder.resolution * capacity:
+            return None
+        return round((capacity + stopping.rate_rps) / 2, 1)
 
 
 def late_or_dropped(summary: dict[str, Any]) -> str | None:
@@ -118,7 +142,7 @@ def capacity_line(climb: Climb) -> str:
     """The capacity as a bound: a climb whose every step passed only says the capacity is at least its top."""
     capacity = climb.capacity_rps
     figure = "none" if capacity is None else f"{capacity:g} webhooks/s"
-    if capacity is not None and climb.steps[-1].stop is None:
+    if capacity is not None and climb.stopping is None:
         figure = f"at least {figure}"
     return f"{climb.path} path SLO capacity: {figure} ({climb.stopped_because})"
 
