@@ -1,26 +1,21 @@
 """The gate runs the webhook-security and OAuth tests judge, made once per test session and in parallel.
 
 Each run is ``harness run --quick --no-load --services external`` restricted (``-- -k``) to the two suites,
-so its report holds their checks and the load phase's, reported as skipped. Running them concurrently keeps these tests
-near one minute and a half on a loaded 2-core machine; the timing check is built to stay correct under
-such noise (it widens its interval rather than report a leak).
-
-Under pytest-xdist the test processes share the runs: each run is made by whichever process takes its lock
-first, which writes the outcome beside its reports; the others wait on the lock and read it. The folder is
-the test session's (``PYTEST_XDIST_TESTRUNUID``), removed by the controller at the end (``tests/conftest.py``).
+so its report holds their checks and the load phase's, reported as skipped. Running them concurrently keeps
+these tests near one minute and a half on a loaded 2-core machine; the timing check is built to stay correct
+under such noise (it widens its interval rather than report a leak). Under pytest-xdist the test processes
+share the runs (``_shared.made_once``).
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
-from tests.conftest import TARGETS, HarnessRun, run_harness, shared_runs_folder
+from tests.conftest import TARGETS, HarnessRun, run_harness
+from tests.integration._shared import made_once
 
 SUITES = "webhook_security or oauth"
 FAULTY = ("skips_verification", "accepts_unsigned", "accepts_unsigned_gzip", "reads_any_size", "replays_twice",
@@ -30,36 +25,25 @@ _lock = threading.Lock()
 _runs: dict[str, Future[HarnessRun]] = {}
 
 
-def shared_folder() -> Path:
-    """The folder every test process of this session uses for the runs."""
-    folder = shared_runs_folder(os.environ.get("PYTEST_XDIST_TESTRUNUID") or f"pid{os.getpid()}")
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
 def _command(name: str) -> list[str]:
     target = name if name in BUNDLED else str(TARGETS / f"{name}_target.py")
     oauth = ["--oauth-test"] if name in BUNDLED else []
     return ["run", "--target", target, "--quick", "--no-load", "--services", "external", *oauth, "--", "-k", SUITES]
 
 
-def _made_once(name: str, base: Path) -> HarnessRun:
-    """The run against ``name``: made here if no other test process made it or is making it."""
-    outcome = base / f"{name}.json"
-    with (base / f"{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not outcome.exists():
-            run = run_harness(*_command(name), report_dir=base / name, timeout=420)
-            outcome.write_text(json.dumps({**asdict(run), "report_dir": str(run.report_dir)}))
-    saved = json.loads(outcome.read_text())
+def _made_once(name: str) -> HarnessRun:
+    """The run against ``name``, made by whichever test process asks first."""
+    def make(folder: Path) -> dict[str, object]:
+        run = run_harness(*_command(name), report_dir=folder, timeout=420)
+        return {**asdict(run), "report_dir": str(run.report_dir)}
+    saved = made_once(f"gate-{name}", make)
     return HarnessRun(saved["code"], saved["stdout"], saved["stderr"], Path(saved["report_dir"]))
 
 
 def _start_all() -> None:
-    base = shared_folder()
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gate-run")
     for name in (*BUNDLED, *FAULTY):
-        _runs[name] = pool.submit(_made_once, name, base)
+        _runs[name] = pool.submit(_made_once, name)
     pool.shutdown(wait=False)
 
 

@@ -12,8 +12,10 @@ import re
 import secrets
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -21,6 +23,7 @@ import pytest
 
 from tests.browser import chromium, open_page
 from tests.conftest import HARNESS, ROOT
+from tests.integration._shared import made_once
 from tests.leftovers import processes_of
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
@@ -29,7 +32,7 @@ READY = re.compile(r"services \w+, broker \w+, target .+, run (\d{8}-\d{6}-[0-9a
 GENERATED = ("WEBHOOK_SECRET", "MONDAY_SIGNING_SECRET", "MONDAY_CLIENT_KEY", "RABBITMQ_PASSWORD")
 
 
-@pytest.fixture(scope="module")
+@contextmanager
 def broker_user() -> Iterator[tuple[str, str]]:
     """A broker user of its own with a distinctive password (administrator: each run makes a vhost)."""
     user, password = f"redact-{secrets.token_hex(3)}", f"Brk-Redact-{secrets.token_hex(8)}"
@@ -91,17 +94,22 @@ class SecretRun:
     report_dir: Path
 
 
-@pytest.fixture(scope="module")
-def secret_run(tmp_path_factory: pytest.TempPathFactory, broker_user: tuple[str, str]) -> SecretRun:
-    user, broker_password = broker_user
+def _secret_run(report_dir: Path) -> dict[str, Any]:
     database_password = f"Db-Redact-{secrets.token_hex(8)}"
-    report_dir = tmp_path_factory.mktemp("secret-run")
-    code, out, err, generated = _run_gate(
-        report_dir, f"amqp://{user}:{broker_password}@127.0.0.1:5672/",
-        f"postgresql://postgres:{database_password}@127.0.0.1:5432/postgres")
+    with broker_user() as (user, broker_password):
+        code, out, err, generated = _run_gate(
+            report_dir, f"amqp://{user}:{broker_password}@127.0.0.1:5672/",
+            f"postgresql://postgres:{database_password}@127.0.0.1:5432/postgres")
     planted = {"broker password": broker_password, "database password": database_password,
                **{name: generated[name] for name in GENERATED if name in generated}}
-    return SecretRun(code, out, err, user, planted, generated, report_dir)
+    return {**asdict(SecretRun(code, out, err, user, planted, generated, report_dir)), "report_dir": str(report_dir)}
+
+
+@pytest.fixture(scope="module")
+def secret_run() -> SecretRun:
+    """The run, made once for every test process of the session that runs one of these tests."""
+    saved = made_once("secret-run", _secret_run)
+    return SecretRun(**{**saved, "report_dir": Path(saved["report_dir"])})
 
 
 def test_the_run_used_the_planted_secrets(secret_run: SecretRun) -> None:
