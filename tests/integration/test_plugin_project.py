@@ -47,8 +47,9 @@ def make_project(tmp_path: Path) -> Path:
     project = tmp_path / "shop"
     project.mkdir()
     shutil.copy(BUNDLED / "reference_target.py", project / "service.py")
-    for helper in ("monday_client.py", "task_publisher.py", "celery_message.py"):  # the modules it imports
-        shutil.copy(BUNDLED / helper, project / helper)
+    for helper in BUNDLED.glob("*.py"):  # the modules it imports: every one that is not a target
+        if not helper.name.endswith("_target.py") and helper.name != "__init__.py":
+            shutil.copy(helper, project / helper.name)
     for own in ("fixtures", "scenarios"):
         (project / own).mkdir()
         (project / own / "__init__.py").write_text('OWN = "project"\n')
