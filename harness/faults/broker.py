@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from harness.faults.base import FaultContext, pause
-from harness.faults.process import frozen_worker
+from harness.faults.process import frozen_workers
 from harness.probes.amqp import queue_counts
 from harness.probes.management import Management
 from harness.probes.tap import CONNECTION_PREFIX
@@ -48,7 +48,7 @@ class BrokerRestart:
         assert control is not None
         started = time.time()
         try:
-            with frozen_worker(context) as frozen:  # so the backlog builds and is still there when the node stops
+            with frozen_workers(context) as frozen:  # so the backlog builds and is still there when the node stops
                 counts = with_backlog(context)
                 control.stop()
             pause(context.plan.outage_s)
@@ -81,7 +81,7 @@ class BrokerCrash:
         assert control is not None
         started = time.time()
         try:
-            with frozen_worker(context):  # so the backlog builds and is still in the queues when the node dies
+            with frozen_workers(context):  # so the backlog builds and is still in the queues when the node dies
                 counts = with_backlog(context)
                 crash(context.plan.outage_s)
         finally:

@@ -113,7 +113,7 @@ def worker_groups(context: FaultContext) -> list[int]:
 
 
 @contextmanager
-def frozen_worker(context: FaultContext) -> Iterator[bool]:
+def frozen_workers(context: FaultContext) -> Iterator[bool]:
     """Every worker's processes stopped (SIGSTOP to their process groups) meanwhile, so the queues keep what
     they hold; continued (SIGCONT) on exit. ``False`` when there is no worker of the harness's to freeze."""
     groups = worker_groups(context)
