@@ -110,10 +110,11 @@ celery_app.config_from_object(Settings, namespace="CELERY")
 
 
 def _retry_database_errors_on_older_celery():
-    """Before Celery 5.3 the database backend never says an error is safe to retry (it keeps the base
-    class's "never"), so RESULT_BACKEND_ALWAYS_RETRY does nothing for it: a result stored while PostgreSQL
-    is unreachable fails after its three quick tries, the task is marked FAILURE (OperationalError) though
-    its body succeeded, and its message is acked. Give it the rule Celery >= 5.3 has."""
+    """Until at least Celery 5.5 (5.2.7, 5.3.6, 5.4.0 and 5.5.0 were checked; 5.7.0 has its own rule) the
+    database backend never says an error is safe to retry (it keeps the base class's "never"), so
+    RESULT_BACKEND_ALWAYS_RETRY does nothing for it: a result stored while PostgreSQL is unreachable fails
+    after its three quick tries, the task is marked FAILURE (OperationalError) though its body succeeded,
+    and its message is acked. Give it a rule: database and connection errors are safe to retry."""
     from celery.backends.base import Backend
     from celery.backends.database import DatabaseBackend
 
