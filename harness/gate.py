@@ -81,10 +81,12 @@ def new_report(config: HarnessConfig, spec: TargetSpec, run_id: str) -> RunRepor
 def run_checks(config: HarnessConfig, extra: list[str], session: Session, report: RunReport,
                progress: Progress) -> int:
     """The scenario suites under pytest, with the broker sampled into ``report.timeline`` meanwhile."""
-    plugins = [PresetSession(config, session, report), ProgressPlugin(progress, report)]
+    preset = PresetSession(config, session, report)
     with sampling(session, progress) as sampler:
-        code = pytest.main(pytest_args(config, extra), plugins=plugins)
+        code = pytest.main(pytest_args(config, extra), plugins=[preset, ProgressPlugin(progress, report)])
     report.timeline = sampler.samples() if sampler else []
+    if preset.interrupted:  # pytest swallowed the interrupt; the load phase and the report must not follow
+        raise KeyboardInterrupt
     return int(code)
 
 

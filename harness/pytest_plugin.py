@@ -67,6 +67,11 @@ class PresetSession:
         self.harness_config = harness_config
         self.session = session
         self.report = run_report
+        self.interrupted = False
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        """pytest ends its session on Ctrl-C (or the CLI's SIGTERM) and returns: the run must stop too."""
+        self.interrupted = excinfo.errisinstance(KeyboardInterrupt)
 
 
 def _preset(config: pytest.Config) -> PresetSession | None:

@@ -7,9 +7,11 @@ went down)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
-import time
+from collections.abc import Iterable
+from itertools import islice
 
 import pytest
 
@@ -17,6 +19,14 @@ from tests.conftest import HARNESS, ROOT, interruptible
 from tests.leftovers import CLEAN, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
+CHECK_DONE = re.compile(r"\[\d+/\d+\] (passed|failed|skipped|error)")
+
+
+def first_finished_check(lines: Iterable[str], at_most: int = 400) -> str | None:
+    for line in islice(lines, at_most):
+        if CHECK_DONE.search(line):
+            return line
+    return None
 
 
 # Ctrl-C in a terminal reaches the whole foreground group; a CI timeout or `kill` sends SIGTERM to the
@@ -30,12 +40,14 @@ def test_interrupted_run_leaves_nothing(tmp_path, sig: signal.Signals, whole_gro
     assert proc.stdout is not None
     first = proc.stdout.readline()  # printed once services and target are up
     run_id = run_id_in(first)
-    time.sleep(1.0)
+    # signalled while the suites run under pytest, which catches the interrupt itself
+    assert first_finished_check(proc.stdout) is not None, "no check finished"
     if whole_group:
         os.killpg(proc.pid, sig)
     else:
         proc.send_signal(sig)
-    _out, err = proc.communicate(timeout=180)  # stopping under a busy suite once took over 60 s
+    _out, err = proc.communicate(timeout=180)
     assert proc.returncode != 0
     assert "Traceback" not in err
+    assert "[load]" not in _out + err, err[-2000:]  # the interrupt ends the run: no phase starts after it
     assert settled(run_id) == CLEAN
