@@ -1,8 +1,8 @@
 """After any run, nothing the run started is left: processes, vhosts, databases, temp folders.
 
-Here: runs that were interrupted. Finished runs are checked where they are made (test_gate_routing: a passing
-and a failing run on external servers, a passing run on local servers; the fault tests: runs whose servers
-went down)."""
+Here: runs that were interrupted. Finished runs are checked where they are made: test_gate_routing (a passing
+and a failing run on external servers), test_faulty_targets (a passing run on local servers), the fault tests
+(runs whose servers went down)."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import TARGETS
+from tests.leftovers import CLEAN, run_id_in, settled
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 FAILS_GATE = ("high", "critical")
@@ -109,12 +110,15 @@ def test_task_events_are_named_not_judged_as_task_messages(harness) -> None:
 
 @pytest.mark.parametrize("services,status", [("local", "passed"), ("external", "skipped")])
 def test_reference_survives_consumer_timeout(harness, services: str, status: str) -> None:
-    """It passes on a node the harness started, and says why it cannot run on one it did not."""
+    """It passes on a node the harness started, and says why it cannot run on one it did not. The local run
+    also proves the local back-end: its servers start, the reference passes, and none is left running."""
     run = harness("run", "--target", "reference", "--services", services, "--no-load", "--",
                   "-k", "worker_survives_consumer_timeout")
     assert run.code == 0, run.stdout[-3000:]
     [check] = [c for c in run.report["checks"] if c["id"] == "acks.worker_survives_consumer_timeout"]
     assert check["status"] == status, check
+    assert run.report["services"]["broker"] == services and run.report["findings"] == []
+    assert settled(run_id_in(run.stdout)) == CLEAN  # local servers carry the run's id: processes_of finds them
     if status == "skipped":
         assert "--services local" in check["reason"]
 

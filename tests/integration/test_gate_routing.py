@@ -97,10 +97,3 @@ def test_target_python_runs_an_older_celery(harness) -> None:
     assert (seed.code, ref.code) == (1, 0), ref.stdout[-2000:]
     assert seed.report["target_runtime"]["celery"].startswith("5.2.")
     assert any(f["title"] == NO_QUEUE for f in seed.findings())
-
-
-def test_reference_passes_on_local_servers_and_leaves_none_running(harness) -> None:
-    run = harness("run", "--target", "reference", "--quick", "--services", "local", "--no-load")
-    assert run.code == 0, run.stdout[-2000:]
-    assert run.report["services"]["broker"] == "local" and run.report["findings"] == []
-    assert settled(run_id_in(run.stdout)) == CLEAN  # the local servers carry the run's id: processes_of finds them
