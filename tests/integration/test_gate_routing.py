@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -92,8 +93,10 @@ def test_celery_only_target_skips_webhook_checks_with_reason(harness) -> None:
 
 @pytest.mark.skipif(not OLD_PYTHON.exists(), reason="make test builds .venv-celery5old first")
 def test_target_python_runs_an_older_celery(harness) -> None:
-    seed = harness("run", "--target", "seed", "--quick", "--target-python", str(OLD_PYTHON), *EXT)
-    ref = harness("run", "--target", "reference", "--quick", "--target-python", str(OLD_PYTHON), *EXT)
+    with ThreadPoolExecutor(max_workers=2) as both:  # two independent runs: side by side
+        seed_run, ref_run = (both.submit(harness, "run", "--target", name, "--quick", "--target-python",
+                                         str(OLD_PYTHON), *EXT) for name in ("seed", "reference"))
+        seed, ref = seed_run.result(), ref_run.result()
     assert (seed.code, ref.code) == (1, 0), ref.stdout[-2000:]
     assert seed.report["target_runtime"]["celery"].startswith("5.2.")
     assert any(f["title"] == NO_QUEUE for f in seed.findings())
