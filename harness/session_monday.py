@@ -59,10 +59,22 @@ def emulator_config(services: Services, run_secrets: RunSecrets, run_id: str) ->
     return EmulatorConfig(clients=(client,), board_id=identity["MONDAY_BOARD_ID"])
 
 
-def live_link(env: Mapping[str, str]) -> MondayLink:
+def live_missing(env: Mapping[str, str]) -> str | None:
+    """Why ``--monday-live`` cannot run with this environment: the required variables it lacks."""
     missing = [name for name in LIVE_REQUIRED if not env.get(name)]
-    if missing:
-        return MondayLink(live=True, skip_reason=f"--monday-live needs {', '.join(missing)} in the environment")
+    return f"--monday-live needs {', '.join(missing)} in the environment" if missing else None
+
+
+def oauth_skip_reason(run: RunOptions, env: Mapping[str, str]) -> str | None:
+    """Why the OAuth suite cannot run at all, known before any server or target starts."""
+    if not run.oauth_test:
+        return "the OAuth suite runs only with --oauth-test"
+    return live_missing(env) if run.monday_live else None
+
+
+def live_link(env: Mapping[str, str]) -> MondayLink:
+    if missing := live_missing(env):
+        return MondayLink(live=True, skip_reason=missing)
     api = env.get("MONDAY_LIVE_API_URL") or "https://api.monday.com/v2"
     auth = env.get("MONDAY_LIVE_AUTH_URL") or "https://auth.monday.com"
     target = {target: env[live] for live, target in LIVE_TO_TARGET.items() if env.get(live)}
