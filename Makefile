@@ -37,9 +37,15 @@ fast: lint typecheck
 live: install services browser $(OLD_STAMP) $(FOREIGN_STAMP)
 	$(LIVE) $(addprefix --deselect ,$(ACCEPTANCE)) --durations=15
 
-# Refresh tests/durations.txt (the order the live suite starts its tests in) from a run of it.
+# Refresh tests/durations.txt (the order the live suite starts its tests in) from a run of it, and print the
+# tests that cost the most CPU seconds (theirs and their processes'): on 2 cores the live suite is bound by CPU.
+CPU_LOG := reports/test-cpu.txt
 durations: install services
-	$(LIVE) $(addprefix --deselect ,$(ACCEPTANCE)) -q --durations=0 | tests/durations.sh > tests/durations.txt
+	rm -f $(CPU_LOG)
+	TEST_CPU_LOG=$(abspath $(CPU_LOG)) $(LIVE) $(addprefix --deselect ,$(ACCEPTANCE)) -q --durations=0 \
+	  | tests/durations.sh > tests/durations.txt
+	@echo "CPU seconds per test (most first), all: $(CPU_LOG)"; sort -rn $(CPU_LOG) | head -30
+	@awk '{s += $$1} END {printf "total %.0f CPU s\n", s}' $(CPU_LOG)
 
 acceptance: install services
 	$(BIN)/pytest $(ACCEPTANCE)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,3 +117,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         default = UNLISTED_LIVE_S if item.get_closest_marker("live") else 0.0
         return durations.get(item.nodeid, default)
     items.sort(key=expected_s, reverse=True)
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and of every descendant it has waited for (the harness runs a test
+    started, their servers and target processes, once they have ended)."""
+    mine, theirs = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + theirs.ru_utime + theirs.ru_stime
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+    """With TEST_CPU_LOG set (make durations), each test's CPU seconds, its own and its processes', are
+    appended to that file: on a 2-core machine the live suite is bound by CPU, not by waiting."""
+    log, before = os.environ.get("TEST_CPU_LOG"), _cpu_s()
+    try:
+        return (yield)
+    finally:
+        if log:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(f"{_cpu_s() - before:.1f} {item.nodeid}\n")
