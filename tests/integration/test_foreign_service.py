@@ -45,14 +45,14 @@ LATENCY = "latency.webhook_to_queue_median_under_slo"
 
 @needs_venv
 def test_the_correct_service_passes_with_no_finding(harness, tmp_path: Path) -> None:
-    """Every functional check passes and the load ledger accounts for every delivery. Whether taskflow's webhook
-    (a database write and a confirmed publish per request) keeps its median under 5 ms on a 2-core box depends on
-    what else the box is doing (4.1-5.7 ms measured): that one verdict may go either way, and is judged honestly."""
+    """Every check passes and the load ledger accounts for every delivery. The latency check is judged against
+    taskflow's own objective (10 ms, from its pyproject: it writes each event to PostgreSQL before enqueuing);
+    on a machine too busy to resolve it, it says so instead (latency not judged, never a finding)."""
     run = harness("run", *EXT, cwd=deployed(tmp_path), timeout=400)
-    assert {f["check"] for f in run.findings()} <= {LATENCY}, run.stdout[-3000:]
-    assert run.code == (1 if run.findings() else 0)
-    assert all("floor" in f["observed"] for f in run.findings())
-    assert run.report["target"] == "taskflow.worker:celery"
+    assert run.findings() == [] and run.code == 0, run.stdout[-3000:]
+    assert run.report["target"] == "taskflow.worker:celery" and run.report["latency"]["slo_p99_ms"] == 10.0
+    [latency] = [c for c in run.report["checks"] if c["id"] == LATENCY]
+    assert latency["status"] == "passed" or "floor" in latency.get("reason", ""), latency
     assert run.report["latency"]["webhook_to_queue_us"]["count"] > 100  # its native bodies were measured
     assert run.report["reliability"]["load"]["account"]["lost"] == 0
 
