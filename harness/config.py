@@ -40,6 +40,7 @@ class TaskRoute:
     routing_key: str
     priority: int
     role: str = ""  # webhook, workflow, generation, tests, dead_letter: what the task is for, whatever its name
+    idempotent: bool = False  # the project says running it twice is harmless (at-least-once repeats work)
 
 
 @dataclass(frozen=True)
@@ -329,13 +330,20 @@ def _with_default_target(run: RunOptions, target: TargetSettings) -> RunOptions:
     return replace(run, target=target.celery_app or "reference")
 
 
+def _flag(table: dict[str, Any], key: str) -> bool:
+    value = table.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"invalid contract: {key} of task {table.get('name', '?')} must be true or false")
+    return value
+
+
 def _contract_from(raw: dict[str, Any], dialect: str = "monday") -> Contract:
     try:
         return Contract(
             exchange=raw["exchange"]["name"],
             exchange_type=raw["exchange"]["type"],
-            tasks=tuple(TaskRoute(t["name"], t["queue"], t["routing_key"], int(t["priority"]), t.get("role", ""))
-                        for t in raw["tasks"]),
+            tasks=tuple(TaskRoute(t["name"], t["queue"], t["routing_key"], int(t["priority"]), t.get("role", ""),
+                                  _flag(t, "idempotent")) for t in raw["tasks"]),
             dlq_queue=raw["dlq"]["queue"],
             max_deliveries=int(raw["dlq"]["max_deliveries"]),
             retry=RetryPolicy(raw["retry"]["task"], int(raw["retry"]["max_retries"]),

@@ -7,7 +7,7 @@ from typing import Any
 
 from harness.errors import ConfigError
 
-TASK_KEYS = frozenset({"name", "role", "queue", "routing_key", "priority", "drop"})
+TASK_KEYS = frozenset({"name", "role", "queue", "routing_key", "priority", "drop", "idempotent"})
 OPTIONAL_KEYS = {"webhook": frozenset({"dialect"})}  # contract keys the bundled contract leaves unset
 OWN_TABLES = frozenset({"target", "run"})  # checked by harness.target_settings and harness.options
 

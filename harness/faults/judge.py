@@ -4,7 +4,8 @@ Losing an accepted webhook fails the gate (critical): the finding names the faul
 and example ``triggerUuid``s. Not accepting webhooks again after a fault fails it too (high), and so does
 work that ended in FAILURE with no dead letter (high: nobody will run it again or see it in the DLQ).
 Unexpected messages are reported (medium), and work that ran to completion twice is noted (low):
-at-least-once delivery repeats work by design, and the target must make that harmless.
+at-least-once delivery repeats work by design, and the target must make that harmless; a task the contract
+declares idempotent (``idempotent = true``) is counted in the account but not noted.
 A scenario whose accepted webhooks all left no trace at all (``ignored``: the webhook does not read the
 bodies, another dialect most likely) proves nothing about faults; it is skipped with that reason, the
 finding being ``routing.webhook_enqueues_to_queue``'s.
@@ -13,11 +14,13 @@ finding being ``routing.webhook_enqueues_to_queue``'s.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterable
 from typing import Any
 
+from harness.config import TaskRoute
 from harness.faults.phase import FAULTS, ScenarioResult
 from harness.findings import IGNORED, CheckFailed, Finding, Severity
-from harness.ledger.account import Account
+from harness.ledger.account import EXAMPLES, Account, Verdict
 from harness.session import Session
 
 CHECK = "faults.no_loss_under_fault"
@@ -97,11 +100,20 @@ def other_findings(session: Session, result: ScenarioResult, acc: Account) -> li
         found.append(Finding(CHECK, name, Severity.MEDIUM, f"{acc.unexpected} task messages the harness never caused",
                              "only messages caused by the harness's webhooks during the phase",
                              f"task ids, for example: {', '.join(acc.examples.get('unexpected', []))}", again))
-    if acc.completed_twice:
-        found.append(Finding(CHECK, name, Severity.LOW, f"{acc.completed_twice} webhooks' work ran to completion twice",
-                             "each attempt of a task completes once (or repeating it is harmless: idempotent)",
-                             f"for example (triggerUuid): {', '.join(acc.examples.get('duplicated', []))}", again))
+    if repeated := repeated_unsafely(session.config.contract.tasks, result.verdicts):
+        examples = ", ".join(v.delivery.trigger for v in repeated[:EXAMPLES])
+        tasks = ", ".join(sorted({t for v in repeated for t in v.repeated_tasks}))
+        found.append(Finding(CHECK, name, Severity.LOW, f"{len(repeated)} webhooks' work ran to completion twice",
+                             "each attempt of a task completes once, or the contract declares the task idempotent "
+                             "(idempotent = true: repeating it is harmless)",
+                             f"tasks {tasks}; for example (triggerUuid): {examples}", again))
     return found
+
+
+def repeated_unsafely(tasks: Iterable[TaskRoute], verdicts: Iterable[Verdict]) -> list[Verdict]:
+    """Deliveries whose work returned twice in a task the contract does not declare idempotent."""
+    harmless = {t.name for t in tasks if t.idempotent}
+    return [v for v in verdicts if set(v.repeated_tasks) - harmless]
 
 
 def _answers(result: ScenarioResult) -> str:

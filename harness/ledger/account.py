@@ -43,6 +43,7 @@ class Verdict:
     completed_twice: bool = False
     finished: float | None = None  # when the last of its runs returned, or its DLQ message was seen
     traced: bool = True  # something of it was seen: a message, a run or a dead letter
+    repeated_tasks: tuple[str, ...] = ()  # the tasks whose one attempt returned twice
 
 
 def judge(delivery: Delivery, evidence: Evidence) -> Verdict:
@@ -59,7 +60,7 @@ def judge(delivery: Delivery, evidence: Evidence) -> Verdict:
     return Verdict(delivery, _outcome(ids, unresolved, dead, evidence, trigger), unresolved, worker_lost, reached,
                    any(a.queue == "<unroutable>" for a in arrivals), _repeated(runs, done=False),
                    _repeated(runs, done=True), _finished(runs, evidence.dead.get(trigger)),
-                   bool(ids or arrivals or dead))
+                   bool(ids or arrivals or dead), _returned_twice(runs))
 
 
 def _outcome(ids: set[str], unresolved: tuple[str, ...], dead: bool, evidence: Evidence, trigger: str) -> str:
@@ -73,6 +74,11 @@ def _outcome(ids: set[str], unresolved: tuple[str, ...], dead: bool, evidence: E
 def _repeated(runs: list[Run], done: bool) -> bool:
     counts = Counter((r.task_id, r.attempt) for r in runs if not done or r.done is not None)
     return any(n > 1 for n in counts.values())
+
+
+def _returned_twice(runs: list[Run]) -> tuple[str, ...]:
+    counts = Counter((r.task, r.task_id, r.attempt) for r in runs if r.done is not None)
+    return tuple(sorted({task for (task, _, _), n in counts.items() if n > 1}))
 
 
 def _finished(runs: list[Run], dead_at: float | None) -> float | None:

@@ -30,6 +30,13 @@ def test_pyproject_and_harness_toml_overlay(tmp_path: Path) -> None:
     assert contract.task("ai_agent_background.run_tests").priority == 1
     assert contract.task("ai_agent_background.run_tests").queue == "tests"
     assert len(contract.tasks) == 5
+    assert not any(t.idempotent for t in contract.tasks)  # nothing is declared harmless to repeat by default
+
+
+def test_a_project_declares_a_task_idempotent_by_its_role(tmp_path: Path) -> None:
+    (tmp_path / "harness.toml").write_text('[[tasks]]\nrole = "webhook"\nidempotent = true\n')
+    contract = load_config(tmp_path).contract
+    assert [t.role for t in contract.tasks if t.idempotent] == ["webhook"]
 
 
 @pytest.mark.parametrize(
@@ -37,6 +44,7 @@ def test_pyproject_and_harness_toml_overlay(tmp_path: Path) -> None:
     [
         ('[gate]\nfail_at = "urgent"\n', "urgent"),
         ("[latency\n", "harness.toml"),
+        ('[[tasks]]\nrole = "tests"\nidempotent = "yes"\n', "idempotent of task ai_agent_background.run_tests"),
     ],
 )
 def test_bad_contract_is_a_config_error(tmp_path: Path, text: str, needle: str) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+from harness.config import TaskRoute
+from harness.faults.judge import repeated_unsafely
 from harness.faults.recovery import accepting_since, accepts_again_s, drain_s, recovery
 from harness.ledger.account import account, judge, settled, with_ignored
 from harness.ledger.evidence import find_trigger
@@ -54,8 +57,17 @@ def test_a_second_start_of_one_attempt_is_a_duplicate_and_a_second_end_is_work_d
     seen(evidence, 2, "b", "SUCCESS")
     evidence.runs["trigger-2"].append(Run("t", "b", 1, 8, 105.0, None))  # killed mid-task, ran again
     first, second = judge(delivery(1, 200), evidence), judge(delivery(2, 200), evidence)
-    assert first.duplicated and first.completed_twice
-    assert second.duplicated and not second.completed_twice
+    assert first.duplicated and first.completed_twice and first.repeated_tasks == ("t",)
+    assert second.duplicated and not second.completed_twice and second.repeated_tasks == ()
+
+
+def test_work_done_twice_is_noted_unless_the_contract_declares_the_task_idempotent() -> None:
+    evidence = Evidence()
+    seen(evidence, 1, "a", "SUCCESS", runs=2)
+    verdicts = [judge(delivery(1, 200), evidence)]
+    route = TaskRoute("t", "webhooks", "monday.webhook", 9)
+    assert repeated_unsafely([route], verdicts) == verdicts
+    assert repeated_unsafely([replace(route, idempotent=True)], verdicts) == []
 
 
 def test_the_account_counts_and_gives_examples() -> None:

@@ -1,5 +1,7 @@
 """taskflow's tasks. A failed task is parked in the dead-letter queue by ``on_failure``; a delivery that
-keeps killing its worker is parked after a few starts (counted in PostgreSQL, which outlives the worker)."""
+keeps killing its worker is parked after a few starts (counted in PostgreSQL, which outlives the worker).
+Every task may run twice (late acks: a message whose ack was lost comes again), so each is idempotent: task
+ids derive from the Monday trigger down the chain, and a task id that already succeeded is not run again."""
 
 import logging
 
@@ -73,7 +75,8 @@ def park_dead_letter(task_name, task_id, error, payload=None):
              retry_kwargs={"max_retries": 3, "countdown": 60})
 def handle_monday_event(self, event):
     if event.get("type") == "update_column_value" and _moved_to_todo(event):
-        run_workflow.delay(event.get("pulseId"), event.get("boardId"))
+        # the child's id derives from this task's: a repeated run enqueues the same workflow, run once
+        run_workflow.apply_async((event.get("pulseId"), event.get("boardId")), task_id=f"{self.request.id}.workflow")
     return {"item": event.get("pulseId"), "handled": event.get("type")}
 
 
@@ -84,8 +87,9 @@ def _moved_to_todo(event) -> bool:
 
 @celery.task(name="taskflow.run_workflow", base=Parking)
 def run_workflow(item_id, board_id):
-    generate_code.delay({"item": item_id, "board": board_id})
-    run_tests.delay(f"board-{board_id}", f"item-{item_id}")
+    parent = run_workflow.request.id
+    generate_code.apply_async(({"item": item_id, "board": board_id},), task_id=f"{parent}.generate")
+    run_tests.apply_async((f"board-{board_id}", f"item-{item_id}"), task_id=f"{parent}.tests")
     return {"item": item_id}
 
 
