@@ -40,10 +40,13 @@ class Verdict:
     reached_queue: float | None = None  # when its first message reached a queue (tap)
     unroutable: bool = False  # a message of it reached no queue at all
     duplicated: bool = False
-    completed_twice: bool = False
     finished: float | None = None  # when the last of its runs returned, or its DLQ message was seen
     traced: bool = True  # something of it was seen: a message, a run or a dead letter
     repeated_tasks: tuple[str, ...] = ()  # the tasks whose one attempt returned twice
+
+    @property
+    def completed_twice(self) -> bool:
+        return bool(self.repeated_tasks)
 
 
 def judge(delivery: Delivery, evidence: Evidence) -> Verdict:
@@ -58,9 +61,8 @@ def judge(delivery: Delivery, evidence: Evidence) -> Verdict:
     reached = min((a.t for a in arrivals if a.queue != "<unroutable>"), default=None)
     worker_lost = any(evidence.rows.get(i) == WORKER_LOST for i in ids)
     return Verdict(delivery, _outcome(ids, unresolved, dead, evidence, trigger), unresolved, worker_lost, reached,
-                   any(a.queue == "<unroutable>" for a in arrivals), _repeated(runs, done=False),
-                   _repeated(runs, done=True), _finished(runs, evidence.dead.get(trigger)),
-                   bool(ids or arrivals or dead), _returned_twice(runs))
+                   any(a.queue == "<unroutable>" for a in arrivals), _started_twice(runs),
+                   _finished(runs, evidence.dead.get(trigger)), bool(ids or arrivals or dead), _returned_twice(runs))
 
 
 def _outcome(ids: set[str], unresolved: tuple[str, ...], dead: bool, evidence: Evidence, trigger: str) -> str:
@@ -71,8 +73,8 @@ def _outcome(ids: set[str], unresolved: tuple[str, ...], dead: bool, evidence: E
     return "failed" if any(evidence.rows[i] != "SUCCESS" for i in ids) else "completed"
 
 
-def _repeated(runs: list[Run], done: bool) -> bool:
-    counts = Counter((r.task_id, r.attempt) for r in runs if not done or r.done is not None)
+def _started_twice(runs: list[Run]) -> bool:
+    counts = Counter((r.task_id, r.attempt) for r in runs)
     return any(n > 1 for n in counts.values())
 
 
