@@ -2,9 +2,9 @@
 
 Every row names the target, whether the full suite is needed, the checks that must report it, and the
 checks that may also report it because they look at the same property from another side. Each target runs
-once, with only the suites those checks belong to (``-- -k``): the checks' judgement is proven on recorded
-evidence (tests/unit/test_evidence_*), the reference and the seed run every suite, and these runs prove the
-wiring from a real defect to its finding.
+once, with only the suites of those checks, and routing's for traffic (``-- -k``): the checks' judgement is
+proven on recorded evidence (tests/unit/test_evidence_*), the reference and the seed run every suite, and
+these runs prove the wiring from a real defect to its finding.
 """
 
 from __future__ import annotations
@@ -80,8 +80,9 @@ def test_faulty_target_on_redis_is_caught_by_its_check_only(harness, name: str, 
 
 
 def suites_of(checks: set[str]) -> str:
-    """The ``-k`` expression selecting the suites (scenarios/test_<family>.py) of the given checks."""
-    return " or ".join(sorted({check.split(".")[0] for check in checks}))
+    """The ``-k`` expression selecting the suites (scenarios/test_<family>.py) of the given checks, and the
+    routing suite, whose tasks are the traffic that persistence, consumer and result checks judge."""
+    return " or ".join(sorted({"routing"} | {check.split(".")[0] for check in checks}))
 
 
 def assert_caught_only(harness, name: str, quick: bool, must: set[str], may: set[str],
