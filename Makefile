@@ -44,8 +44,8 @@ durations: install services
 	rm -f $(CPU_LOG)
 	TEST_CPU_LOG=$(abspath $(CPU_LOG)) $(LIVE) $(addprefix --deselect ,$(ACCEPTANCE)) -q --durations=0 \
 	  | tests/durations.sh > tests/durations.txt
-	@echo "CPU seconds per test (most first), all: $(CPU_LOG)"; sort -rn $(CPU_LOG) | head -30
-	@awk '{s += $$1} END {printf "total %.0f CPU s\n", s}' $(CPU_LOG)
+	@echo "CPU seconds per test (most first), all: $(CPU_LOG)"; grep ' tests/' $(CPU_LOG) | sort -rn | head -30
+	@grep ' tests/' $(CPU_LOG) | awk '{s += $$1} END {printf "total %.0f CPU s\n", s}'
 
 acceptance: install services
 	$(BIN)/pytest $(ACCEPTANCE)
