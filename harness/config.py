@@ -24,6 +24,7 @@ from harness.options import (
     DEFAULT_TIME_SCALE,
     DIALECTS,
     LOAD_TOPOLOGIES,
+    MAX_NODES,
     TASK_BODIES,
     resolve,
 )
@@ -114,6 +115,7 @@ class ServiceSettings:
     management_url: str | None = None
     database_url: str | None = None
     redis_url: str | None = None  # an external Redis for ``--broker redis`` (HARNESS_REDIS_URL)
+    nodes: int = 1  # RabbitMQ nodes the local back-end starts and joins into one cluster (--nodes)
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def project_raw(project_dir: Path) -> dict[str, Any]:
 def services_from_values(values: Mapping[str, Any]) -> ServiceSettings:
     return ServiceSettings(backend=values.get("services") or "auto", broker_url=values.get("broker_url"),
                            management_url=values.get("management_url"), database_url=values.get("database_url"),
-                           redis_url=values.get("redis_url"))
+                           redis_url=values.get("redis_url"), nodes=int(values.get("nodes") or 1))
 
 
 def run_from_values(values: Mapping[str, Any], faults: tuple[str, ...] = ()) -> RunOptions:
@@ -218,6 +220,11 @@ def validate(config: HarnessConfig) -> None:
     """Reject option combinations that cannot work, with a one-line reason."""
     if config.services.backend not in BACKENDS:
         raise ConfigError(f"--services must be one of {', '.join(BACKENDS)}, not {config.services.backend!r}")
+    if not 1 <= config.services.nodes <= MAX_NODES:
+        raise ConfigError(f"--nodes must be between 1 and {MAX_NODES}, not {config.services.nodes}")
+    if config.services.nodes > 1 and config.services.backend != "local":
+        raise ConfigError(f"--nodes {config.services.nodes} starts a cluster on this machine: "
+                          "it needs --services local")
     if config.run.broker not in BROKERS:
         raise ConfigError(f"the broker must be one of {', '.join(BROKERS)}, not {config.run.broker!r}")
     if config.contract.webhook.dialect not in DIALECTS:

@@ -1,0 +1,333 @@
+"""A local RabbitMQ cluster (``--services local --nodes N``): N nodes on this machine, joined into one cluster.
+
+Each node has its own name (``harness-n<i>-<amqp port>@localhost``), free loopback ports for AMQP, Erlang
+distribution and the management API, and its own data and log directories in the run's temporary directory.
+The nodes share an Erlang cookie (a HOME of their own) and an epmd of their own on a free port: the system
+node's epmd (4369) and ports are never used. All nodes boot at once; nodes 2..N then join node 1
+(``rabbitmqctl stop_app``, ``join_cluster``, ``start_app``), and the cluster is healthy when the management API
+lists every node running with no partition. On exit every node is stopped (a frozen node is resumed first),
+then the epmd; the temporary directory goes with the back-end's.
+
+Cluster settings: ``net_ticktime`` is short (:data:`NET_TICKTIME_S`), so a node that stops answering is
+noticed within seconds, and partitions are handled with ``pause_minority``: a node cut off from the majority
+pauses itself and rejoins when it can reach it again (the recommended mode for three nodes or more).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import port_for
+import psutil
+
+from harness.endpoints import Broker
+from harness.errors import ServiceUnavailable, StartupTimeout
+from harness.probes.management import Management
+from harness.services.local import (
+    LOCAL_PASSWORD,
+    LOCAL_USER,
+    RABBITMQCTL,
+    _management_ready,
+    _rabbit_config,
+    _start,
+    _stop,
+    find_rabbitmq_server,
+)
+from harness.services.readiness import tail, wait_until
+
+if TYPE_CHECKING:
+    from pytest_rabbitmq.factories.executor import RabbitMqExecutor
+
+NET_TICKTIME_S = 5
+SYSTEM_PORTS = frozenset({4369, 5672, 15672, 25672, *range(35672, 35683)})  # the system node's, and CLI tools'
+CTL_TIMEOUT_S = 90.0
+HEALTHY_WAIT_S = 90.0
+EPMD_CANDIDATES = ("/usr/bin/epmd", "/usr/lib/erlang/bin/epmd")
+
+
+class ClusterNode:
+    """One node: its name, ports and directories; stop (SIGTERM), start, kill (SIGKILL), freeze and thaw."""
+
+    def __init__(self, index: int, name: str, ports: tuple[int, int, int], workdir: Path,
+                 executor: RabbitMqExecutor) -> None:
+        self.index, self.name, self.workdir, self.executor = index, name, workdir, executor
+        self.amqp_port, self.dist_port, self.mgmt_port = ports
+
+    @property
+    def management_url(self) -> str:
+        return f"http://127.0.0.1:{self.mgmt_port}"
+
+    def broker(self) -> Broker:
+        return Broker("127.0.0.1", self.amqp_port, LOCAL_USER, LOCAL_PASSWORD, management_url=self.management_url)
+
+    @property
+    def pid(self) -> int | None:
+        process = self.executor.process
+        return process.pid if process is not None and process.poll() is None else None
+
+    def log_tail(self) -> str:
+        return tail(self.workdir / "log")
+
+    def boot(self) -> None:
+        """Start the node process and wait for its AMQP port (not yet clustered)."""
+        _start(self.executor, f"cluster node {self.name}", self.workdir / "log")
+
+    def stop(self) -> None:
+        """A clean shutdown (SIGTERM), resuming the node first if it was frozen."""
+        self.thaw()
+        _stop(self.executor)
+
+    def kill(self) -> None:
+        """SIGKILL to the node's whole process group: no shutdown at all."""
+        self.thaw()
+        self.executor.kill()
+
+    def start(self) -> None:
+        """Start the node again on the same ports and data directory; it rejoins the cluster by itself."""
+        for attempt in (1, 2):
+            try:
+                self.executor.start()
+                break
+            except Exception as exc:  # mirakuru's ExecutorError and its subclasses
+                self.executor.kill()
+                if attempt == 2:
+                    raise StartupTimeout(f"cluster node {self.name}, started again ({type(exc).__name__})", 60,
+                                         self.log_tail()) from None
+                time.sleep(3)
+        wait_until(lambda: _management_ready(self.broker()), 60, f"management API of {self.name}", self.log_tail)
+
+    def freeze(self) -> None:
+        """SIGSTOP to the node's process group: it stops answering its peers and its clients."""
+        self._signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self._signal(signal.SIGCONT)
+
+    def _signal(self, sig: signal.Signals) -> None:
+        pid = self.pid
+        try:
+            if pid is not None and os.getpgid(pid) != os.getpgrp():  # never the harness's own group
+                os.killpg(os.getpgid(pid), sig)
+        except ProcessLookupError:
+            return
+
+    def ctl(self, *args: str) -> str:
+        """``rabbitmqctl -n <node> ...``; its output, or a one-line error naming the command."""
+        command = [RABBITMQCTL, "-n", self.name, *args]
+        try:
+            done = subprocess.run(command, env=self.executor.envvars, capture_output=True, text=True,
+                                  timeout=CTL_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            raise ServiceUnavailable(f"rabbitmqctl {' '.join(args)} on {self.name}: no answer in "
+                                     f"{CTL_TIMEOUT_S:g} s") from None
+        if done.returncode != 0:
+            last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise ServiceUnavailable(f"rabbitmqctl {' '.join(args)} on {self.name} failed: {last[0]}")
+        return done.stdout
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the node's processes (the Erlang VM and its helpers); 0 when it is down."""
+        pid = self.pid
+        if pid is None:
+            return 0
+        try:
+            root = psutil.Process(pid)
+            return sum(p.memory_info().rss for p in (root, *root.children(recursive=True)))
+        except psutil.Error:
+            return 0
+
+
+class LocalCluster:
+    """The cluster's nodes, the one the harness itself talks to (``home``: the last), and its health."""
+
+    how = "a local RabbitMQ cluster: signals to one node's processes, or rabbitmqctl"
+
+    def __init__(self, nodes: list[ClusterNode], started_s: float) -> None:
+        self.nodes, self.started_s = nodes, started_s
+
+    @property
+    def home(self) -> ClusterNode:
+        return self.nodes[-1]
+
+    def node(self, name: str) -> ClusterNode:
+        found = next((n for n in self.nodes if n.name == name), None)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def running(self) -> list[ClusterNode]:
+        return [n for n in self.nodes if n.pid is not None]
+
+    def management(self, avoid: tuple[ClusterNode, ...] = ()) -> Management:
+        """A management client on a node that is up and not in ``avoid`` (any node serves the whole cluster)."""
+        for node in self.running():
+            if node not in avoid and _management_ready(node.broker()):
+                return Management(node.management_url, LOCAL_USER, LOCAL_PASSWORD, timeout_s=5)
+        raise ServiceUnavailable("no node of the local cluster answers on its management API")
+
+    def problems(self, avoid: tuple[ClusterNode, ...] = ()) -> list[str]:
+        """What keeps the cluster from being whole: nodes missing, down or partitioned; empty when healthy."""
+        try:
+            with self.management(avoid) as api:
+                listed = api._get("/nodes") or []
+        except ServiceUnavailable as exc:
+            return [str(exc)]
+        return node_problems(listed, [n.name for n in self.nodes])
+
+    def wait_healthy(self, timeout_s: float = HEALTHY_WAIT_S) -> None:
+        wait_until(lambda: not self.problems(), timeout_s, "RabbitMQ cluster health (every node running, no "
+                   "partition)", lambda: "; ".join(self.problems()) + "\n" + self.home.log_tail(), interval_s=0.5)
+
+    def rss_bytes(self) -> dict[str, int]:
+        return {n.name: n.rss_bytes() for n in self.nodes}
+
+    def describe(self) -> str:
+        rss = sum(self.rss_bytes().values()) / 2**20
+        return (f"{len(self.nodes)} nodes ({', '.join(n.name for n in self.nodes)}), started and joined in "
+                f"{self.started_s:.1f} s, {rss:.0f} MB RSS in all")
+
+
+def node_problems(listed: list[dict[str, object]], names: list[str]) -> list[str]:
+    """The management API's ``/api/nodes`` judged: each expected node listed, running, and in no partition."""
+    by_name = {str(n.get("name")): n for n in listed}
+    found = []
+    for name in names:
+        node = by_name.get(name)
+        if node is None:
+            found.append(f"{name} is not a member of the cluster")
+        elif not node.get("running"):
+            found.append(f"{name} is not running")
+        elif node.get("partitions"):
+            found.append(f"{name} sees a partition from {', '.join(map(str, node['partitions']))}")  # type: ignore[call-overload]
+    return found
+
+
+@contextmanager
+def local_cluster(workdir: Path, count: int, consumer_timeout_ms: int | None = None,
+                  env: dict[str, str] | None = None) -> Iterator[tuple[Broker, LocalCluster]]:
+    """``count`` nodes joined into one cluster; the broker the harness uses (the last node), with every node's
+    AMQP port in ``cluster_ports`` (the target's failover list, node 1 first)."""
+    started = time.monotonic()
+    home = workdir / "home"
+    home.mkdir(parents=True)
+    write_cookie(home)
+    taken: set[int] = set()
+    epmd_port = free_port(taken)
+    shared = {**(env or {}), "HOME": str(home), "ERL_EPMD_PORT": str(epmd_port)}
+    with ExitStack() as stack:
+        stack.enter_context(own_epmd(epmd_port, workdir / "epmd.log", env or {}))
+        nodes = [new_node(workdir / f"node{i}", i, (free_port(taken), free_port(taken), free_port(taken)),
+                          consumer_timeout_ms, shared) for i in range(1, count + 1)]
+        stack.callback(stop_all, nodes)
+        boot_all(nodes)
+        for node in nodes[1:]:
+            join(node, nodes[0])
+        cluster = LocalCluster(nodes, 0.0)
+        wait_until(lambda: _management_ready(cluster.home.broker()), 60, "the cluster's management API",
+                   cluster.home.log_tail)
+        cluster.wait_healthy()
+        cluster.started_s = time.monotonic() - started
+        broker = Broker("127.0.0.1", cluster.home.amqp_port, LOCAL_USER, LOCAL_PASSWORD,
+                        management_url=cluster.home.management_url,
+                        cluster_ports=tuple(n.amqp_port for n in nodes))
+        yield broker, cluster
+
+
+def write_cookie(home: Path) -> None:
+    cookie = home / ".erlang.cookie"
+    cookie.write_text(os.urandom(20).hex().upper())
+    cookie.chmod(0o400)
+
+
+def free_port(taken: set[int]) -> int:
+    """A free port, not one of the system node's, not already given to this cluster, and low enough that the
+    ports Erlang derives from it stay valid."""
+    for _ in range(200):
+        port = port_for.select_random(exclude_ports=taken | SYSTEM_PORTS)
+        if port < 55000:
+            taken.add(port)
+            return port
+    raise ServiceUnavailable("no free port for the local cluster")
+
+
+@contextmanager
+def own_epmd(port: int, log: Path, env: dict[str, str]) -> Iterator[None]:
+    """An epmd of the cluster's own on ``port``, loopback only, stopped on exit."""
+    binary = next((b for b in EPMD_CANDIDATES if os.access(b, os.X_OK)), None)
+    if binary is None:
+        raise ServiceUnavailable("epmd not found (it comes with Erlang: apt-get install erlang-base)")
+    with log.open("w") as out:
+        process = subprocess.Popen([binary, "-port", str(port), "-address", "127.0.0.1"], stdout=out,
+                                   stderr=subprocess.STDOUT, env={"PATH": "/usr/bin:/bin", **env},
+                                   start_new_session=True)
+    try:
+        wait_until(lambda: port_open(port), 10, f"epmd on port {port}", lambda: tail(log),
+                   alive=lambda: process.poll() is None)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def new_node(workdir: Path, index: int, ports: tuple[int, int, int], consumer_timeout_ms: int | None,
+             env: dict[str, str]) -> ClusterNode:
+    from pytest_rabbitmq.factories.executor import RabbitMqExecutor  # its package imports pytest
+
+    server = find_rabbitmq_server()
+    assert server is not None
+    amqp_port, dist_port, mgmt_port = ports
+    (workdir / "plugins").mkdir(parents=True)
+    (workdir / "log").mkdir()
+    (workdir / "plugins" / "plugins").write_text("[rabbitmq_management].\n")
+    config = workdir / "rabbitmq.conf"
+    config.write_text(_rabbit_config(amqp_port, mgmt_port, consumer_timeout_ms)
+                      + "cluster_partition_handling = pause_minority\n")
+    name = f"harness-n{index}-{amqp_port}@localhost"
+    executor = RabbitMqExecutor(server, "127.0.0.1", amqp_port, dist_port, RABBITMQCTL, workdir / "log", workdir,
+                                workdir / "plugins", node_name=name)
+    executor._envvars.update(env, RABBITMQ_CONFIG_FILE=str(config), RABBITMQ_NODE_IP_ADDRESS="127.0.0.1",
+                             RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=f"-kernel net_ticktime {NET_TICKTIME_S} "
+                                                                 "-kernel inet_dist_use_interface {127,0,0,1}")
+    executor._stdout = executor._stderr = (workdir / "log" / "console.log").open("w")
+    return ClusterNode(index, name, ports, workdir, executor)
+
+
+def boot_all(nodes: list[ClusterNode]) -> None:
+    """Boot every node at once (each waits for its own AMQP port)."""
+    with ThreadPoolExecutor(len(nodes), thread_name_prefix="cluster-boot") as pool:
+        for future in [pool.submit(node.boot) for node in nodes]:
+            future.result()
+
+
+def join(node: ClusterNode, seed: ClusterNode) -> None:
+    """``node`` (freshly booted, empty) joins ``seed``'s cluster."""
+    node.ctl("stop_app")
+    node.ctl("join_cluster", seed.name)
+    node.ctl("start_app")
+
+
+def stop_all(nodes: list[ClusterNode]) -> None:
+    """Stop every node at once (resumed first if frozen); a node that does not stop is killed."""
+    with ThreadPoolExecutor(len(nodes), thread_name_prefix="cluster-stop") as pool:
+        list(pool.map(ClusterNode.stop, nodes))
