@@ -78,6 +78,7 @@ class Contract:
     webhook: WebhookContract
     slo_p99_ms: float
     fail_at: Severity
+    unreplicated_queue: Severity = Severity.HIGH  # [availability]: a classic queue in a cluster
 
     def priorities_of(self, queue: str) -> list[int]:
         return [t.priority for t in self.tasks if t.queue == queue]
@@ -354,6 +355,7 @@ def _contract_from(raw: dict[str, Any], dialect: str = "monday") -> Contract:
                                     tuple(raw["webhook"].get("status_change_enqueues", ("webhook",)))),
             slo_p99_ms=float(raw["latency"]["slo_p99_ms"]),
             fail_at=Severity.parse(raw["gate"]["fail_at"]),
+            unreplicated_queue=Severity.parse(raw.get("availability", {}).get("unreplicated_queue", "high")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"invalid contract: missing or bad key {exc}") from None

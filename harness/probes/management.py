@@ -52,6 +52,10 @@ class Management:
     def overview(self) -> dict[str, Any]:
         return dict(self._get("/overview") or {})
 
+    def nodes(self) -> list[dict[str, Any]]:
+        """The cluster's nodes (one entry on a single node): name, running, partitions."""
+        return list(self._get("/nodes") or [])
+
     def vhosts(self) -> list[str]:
         return [v["name"] for v in self._get("/vhosts") or []]
 

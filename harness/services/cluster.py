@@ -178,7 +178,7 @@ class LocalCluster:
         """What keeps the cluster from being whole: nodes missing, down or partitioned; empty when healthy."""
         try:
             with self.management(avoid) as api:
-                listed = api._get("/nodes") or []
+                listed = api.nodes()
         except ServiceUnavailable as exc:
             return [str(exc)]
         return node_problems(listed, [n.name for n in self.nodes])
