@@ -14,10 +14,10 @@ from typing import Any
 from harness.checks.reproduce import harness_line
 from harness.checks.topology import broker_queue
 from harness.findings import CheckSkipped, Finding, QueueNotReplicated, QuorumRefusesSetting, Severity
+from harness.probes.management import REPLICATED, placement
 from harness.probes.quorum import GLOBAL_QOS, NOT_DURABLE, refusals
 from harness.session import Session
 
-REPLICATED = ("quorum", "stream")
 QUORUM_QOS_DETECTION = (5, 5)  # Celery turns global QoS off for quorum queues from 5.5 (worker_detect_quorum_queues)
 ONE_NODE = ("one broker node: a queue has nowhere to be replicated to (run on a cluster: --services local "
             "--nodes 3)")
@@ -40,16 +40,6 @@ def in_a_cluster(session: Session) -> list[str]:
     if len(nodes) < 2:
         raise CheckSkipped(ONE_NODE)
     return nodes
-
-
-def placement(queue: Mapping[str, Any]) -> str:
-    """Where a queue lives, as the management API says: a quorum queue's leader and members, a classic one's node."""
-    kind = str(queue.get("type") or "classic")
-    if kind in REPLICATED:
-        members, online = list(queue.get("members") or []), list(queue.get("online") or [])
-        return (f"{kind}, leader {queue.get('leader') or 'none'}, members {', '.join(members) or 'none'} "
-                f"(online: {', '.join(online) or 'none'})")
-    return f"{kind}, on {queue.get('node') or 'an unknown node'} only"
 
 
 def queue_is_replicated(session: Session, name: str) -> str:

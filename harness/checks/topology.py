@@ -8,7 +8,7 @@ from typing import Any
 from harness.checks.redis_queues import no_list_without_consumers
 from harness.checks.reproduce import harness_line
 from harness.checks.traffic import event_exchange, is_task_message, not_judged, task_exchanges
-from harness.findings import Finding, OrphanQueue, Severity, TopologyMismatch
+from harness.findings import CheckSkipped, Finding, OrphanQueue, Severity, TopologyMismatch
 from harness.probes.amqp import QueueCounts, queue_counts
 from harness.probes.tap import UNROUTABLE
 from harness.session import Session
@@ -62,7 +62,12 @@ def max_priority_covers_priorities(session: Session, name: str) -> None:
     wanted = max(session.config.contract.priorities_of(name), default=0)
     if wanted == 0:
         return
-    declared = (broker_queue(session, check, name).get("arguments") or {}).get("x-max-priority")
+    queue = broker_queue(session, check, name)
+    if queue.get("type") == "quorum" and "x-max-priority" not in (queue.get("arguments") or {}):
+        raise CheckSkipped(f"queue {name} is a quorum queue: its priorities are the broker version's (none before "
+                           "RabbitMQ 3.12, which refuses x-max-priority on quorum queues); "
+                           "replication.quorum_accepts_settings asks the broker and reports the refusal")
+    declared = (queue.get("arguments") or {}).get("x-max-priority")
     if declared is None or int(declared) < wanted:
         raise TopologyMismatch(_finding(
             session, check, name, Severity.HIGH, f"queue {name} ignores message priorities",
