@@ -25,7 +25,10 @@ LIVE := $(BIN)/pytest tests/integration -n $(LIVE_WORKERS) --dist worksteal
 # Wall-clock acceptance tests judge timing that a shared 2-core machine does not always give; they run with
 # `make acceptance`, never silently skipped.
 ACCEPTANCE := tests/integration/test_latency_honesty.py::test_a_known_3ms_delay_shifts_p50_by_3ms \
-              tests/integration/test_latency_honesty.py::test_a_stall_shows_in_corrected_p99_not_in_uncorrected
+              tests/integration/test_latency_honesty.py::test_a_stall_shows_in_corrected_p99_not_in_uncorrected \
+              tests/integration/test_cluster.py::test_the_reference_loses_nothing_under_every_cluster_fault \
+              tests/integration/test_cluster.py::test_the_seed_loses_work_named_by_queue_node_and_count \
+              tests/integration/test_cluster.py::test_an_interrupted_cluster_run_leaves_nothing
 
 test: install services browser $(OLD_STAMP) $(FOREIGN_STAMP) fast live
 
