@@ -68,14 +68,17 @@ def judge_replication(session: Session, name: str, queue: Mapping[str, Any], nod
 
 def settings_to_try(session: Session, name: str) -> dict[str, dict[str, Any]]:
     """The queue's settings a quorum queue would have to take, each alone: every argument the target declares
-    (``x-queue-type`` aside), durability, and ``x-max-priority`` when the contract's routes set priorities on
-    its messages but the target declares none (the fix topology.max_priority_covers_priorities asks for)."""
+    (``x-queue-type`` aside), durability, and, for a queue not yet quorum, ``x-max-priority`` when the contract's
+    routes set priorities on its messages but the target declares none (the fix
+    topology.max_priority_covers_priorities asks for). A queue the target already declares quorum was accepted as it
+    is; its missing priorities are topology.max_priority_covers_priorities' to report."""
     queues: list[dict[str, Any]] = session.target.description.get("queues", [])
     declared: dict[str, Any] = next((q for q in queues if q.get("name") == name), {})
     arguments = {k: v for k, v in (declared.get("arguments") or {}).items() if k != "x-queue-type"}
     tried = {f"{key}={value}": {key: value} for key, value in arguments.items()}
     wanted = max(session.config.contract.priorities_of(name), default=0)
-    if wanted and "x-max-priority" not in arguments:
+    already_quorum = (declared.get("arguments") or {}).get("x-queue-type") == "quorum"
+    if wanted and "x-max-priority" not in arguments and not already_quorum:
         tried[f"x-max-priority={wanted} (for the priorities its routes set)"] = {"x-max-priority": wanted}
     if declared and not declared.get("durable", True):
         tried[NOT_DURABLE] = {}
