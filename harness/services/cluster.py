@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     from pytest_rabbitmq.factories.executor import RabbitMqExecutor
 
 NET_TICKTIME_S = 5
-SYSTEM_PORTS = frozenset({4369, 5672, 15672, 25672, *range(35672, 35683)})  # the system node's, and CLI tools'
+SYSTEM_PORTS = frozenset({4369, 5672, 15672, 25672, *range(35672, 35683)})  # the system node's, and its CLI tools'
+CTL_PORTS = 4  # distribution ports of this cluster's own rabbitmqctl runs (instead of the system's 35672-35682)
 CTL_TIMEOUT_S = 90.0
 HEALTHY_WAIT_S = 90.0
 EPMD_CANDIDATES = ("/usr/bin/epmd", "/usr/lib/erlang/bin/epmd")
@@ -221,8 +222,9 @@ def local_cluster(workdir: Path, count: int, consumer_timeout_ms: int | None = N
     home.mkdir(parents=True)
     write_cookie(home)
     taken: set[int] = set()
-    epmd_port = free_port(taken)
-    shared = {**(env or {}), "HOME": str(home), "ERL_EPMD_PORT": str(epmd_port)}
+    epmd_port, ctl_ports = free_port(taken), free_range(taken, CTL_PORTS)
+    shared = {**(env or {}), "HOME": str(home), "ERL_EPMD_PORT": str(epmd_port),
+              "RABBITMQ_CTL_DIST_PORT_MIN": str(ctl_ports[0]), "RABBITMQ_CTL_DIST_PORT_MAX": str(ctl_ports[-1])}
     with ExitStack() as stack:
         stack.enter_context(own_epmd(epmd_port, workdir / "epmd.log", env or {}))
         nodes = [new_node(workdir / f"node{i}", i, (free_port(taken), free_port(taken), free_port(taken)),
@@ -257,6 +259,17 @@ def free_port(taken: set[int]) -> int:
             taken.add(port)
             return port
     raise ServiceUnavailable("no free port for the local cluster")
+
+
+def free_range(taken: set[int], count: int) -> list[int]:
+    """``count`` consecutive free ports (rabbitmqctl takes its distribution port from a range)."""
+    for _ in range(200):
+        first = free_port(taken)
+        ports = list(range(first, first + count))
+        if all(p not in taken | SYSTEM_PORTS and port_for.is_available(p) for p in ports[1:]):
+            taken.update(ports)
+            return ports
+    raise ServiceUnavailable("no free range of ports for the local cluster's rabbitmqctl")
 
 
 @contextmanager

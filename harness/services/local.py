@@ -72,6 +72,8 @@ class LocalBackend:
                    if p is None]
         if missing:
             return False, f"{' and '.join(missing)} not installed (apt-get install rabbitmq-server postgresql)"
+        if self.nodes > 1 and shutil.which("epmd") is None:
+            return False, "epmd not installed (it comes with Erlang), needed for --nodes"
         if os.geteuid() == 0 and shutil.which("runuser") is None:
             return False, "running as root without runuser to start postgres as another user"
         return True, "rabbitmq-server and pg_ctl found"
