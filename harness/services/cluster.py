@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import httpx
 import port_for
 
 from harness.endpoints import Broker
@@ -76,6 +77,8 @@ class LocalCluster:
                 listed = api.nodes()
         except ServiceUnavailable as exc:
             return [str(exc)]
+        except httpx.HTTPError as exc:  # a node still booting, or pausing itself, answers 5xx for a moment
+            return [f"the management API answered {type(exc).__name__}"]
         return node_problems(listed, [n.name for n in self.nodes])
 
     def wait_healthy(self, timeout_s: float = HEALTHY_WAIT_S) -> None:
