@@ -71,13 +71,17 @@ def test_the_seed_loses_work_named_by_queue_node_and_count(harness) -> None:
 
 
 def test_an_interrupted_cluster_run_leaves_nothing(tmp_path: Path) -> None:
+    """Ctrl-C during the fault phase (a node may be frozen or down then): every node, the epmd and the folders go."""
     proc = subprocess.Popen([HARNESS, "run", "--target", "reference", "--services", "local", "--nodes", "3",
-                             "--no-load", "--faults", "node_isolate", "--report-dir", str(tmp_path)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--no-load", "--faults", "node_isolate", "--report-dir", str(tmp_path), "--",
+                             *SHORT_PLAN], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, preexec_fn=interruptible)
     assert proc.stdout is not None
-    run_id = run_id_in(proc.stdout.readline())  # printed once the cluster and the target are up
-    time.sleep(5.0)
+    lines = [proc.stdout.readline() for _ in range(1)]
+    while "cluster:" not in lines[-1] and lines[-1] and len(lines) < 50:  # the cluster and the target are up
+        lines.append(proc.stdout.readline())
+    run_id = run_id_in("".join(lines))
+    time.sleep(15.0)  # into the fault phase
     os.killpg(proc.pid, signal.SIGINT)
     _out, err = proc.communicate(timeout=180)
     assert proc.returncode != 0
