@@ -50,18 +50,18 @@ def refusal(broker: Broker, arguments: Mapping[str, Any], durable: bool = True) 
 
 
 def global_qos_refusal(broker: Broker) -> str | None:
-    """The broker's reply when a channel with global QoS consumes from a quorum queue (``None``: accepted)."""
+    """The broker's reply when a channel with global QoS consumes from a quorum queue (``None``: accepted). RabbitMQ
+    answers with a connection error (540 NOT_IMPLEMENTED), so the consumer has a connection of its own."""
     name = scratch_name()
     with _connection(broker) as connection:
-        channel = connection.channel()
-        channel.queue_declare(name, durable=True, arguments=dict(QUORUM))
+        connection.channel().queue_declare(name, durable=True, arguments=dict(QUORUM))
         try:
-            consumer = connection.channel()
-            consumer.basic_qos(prefetch_count=1, global_qos=True)
-            consumer.basic_consume(name, lambda *_: None)
-            consumer.close()
+            with _connection(broker) as consumer_connection:
+                consumer = consumer_connection.channel()
+                consumer.basic_qos(prefetch_count=1, global_qos=True)
+                consumer.basic_consume(name, lambda *_: None)
             reply = None
-        except pika.exceptions.ChannelClosedByBroker as closed:
+        except (pika.exceptions.ChannelClosedByBroker, pika.exceptions.ConnectionClosedByBroker) as closed:
             reply = f"{closed.reply_code} {closed.reply_text}"
         _delete(connection, name)
     return reply
