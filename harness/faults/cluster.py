@@ -5,7 +5,7 @@
 - ``node_stop``: that node stopped cleanly (SIGTERM: a quorum queue hands its leadership over), then started;
 - ``rolling_restart``: every node stopped and started in turn, the next one only once the cluster is whole again;
 - ``node_isolate``: that node's Erlang VM frozen (SIGSTOP) longer than the cluster's net_ticktime, so its peers
-  count it as gone, then resumed (SIGCONT); with ``pause_minority`` it pauses itself and rejoins.
+  count it as gone, then resumed (SIGCONT); ``autoheal`` restarts the losing side once they meet again.
 
 Each event says which node was hit, what the webhook queue was on it (type, leader, members) before and after,
 and where the target's connections were: all on one node, or spread over several.

@@ -138,7 +138,7 @@ def new_node(workdir: Path, index: int, ports: tuple[int, int, int], consumer_ti
     (workdir / "plugins" / "plugins").write_text("[rabbitmq_management].\n")
     config = workdir / "rabbitmq.conf"
     config.write_text(_rabbit_config(amqp_port, mgmt_port, consumer_timeout_ms)
-                      + "cluster_partition_handling = pause_minority\n")
+                      + "cluster_partition_handling = autoheal\n")
     name = f"harness-n{index}-{amqp_port}@localhost"
     executor = RabbitMqExecutor(server, "127.0.0.1", amqp_port, dist_port, RABBITMQCTL, workdir / "log", workdir,
                                 workdir / "plugins", node_name=name)
