@@ -49,13 +49,14 @@ def fault_words(scenario: Mapping[str, Any]) -> str:
     again = [r.get("accepts_again_s") for r in scenario.get("recovery") or []]
     drained = [r.get("drain_s") for r in scenario.get("recovery") or []]
     return (f"{scenario['name']}: lost {account.get('lost', 0)} of {account.get('accepted', 0)} accepted, "
-            f"duplicated {account.get('duplicated', 0)}, webhooks accepted again after {_seconds(again)}, "
-            f"backlog drained after {_seconds(drained)}")
+            f"duplicated {account.get('duplicated', 0)}, webhooks {_after('accepted again', again)}, "
+            f"backlog {_after('drained', drained)}")
 
 
-def _seconds(values: list[Any]) -> str:
+def _after(what: str, values: list[Any]) -> str:
     known = [float(v) for v in values if v is not None]
-    return f"{max(known):.1f} s" if known and len(known) == len(values) else "never (within the scenario)"
+    return f"{what} after {max(known):.1f} s" if known and len(known) == len(values) else (
+        f"never {what} within the scenario")
 
 
 def answer_of(run: tuple[Path, dict[str, Any]] | None, brokers: tuple[str, str], who: str) -> Answer:
