@@ -26,7 +26,10 @@ LIVE := $(BIN)/pytest tests/integration -n $(LIVE_WORKERS) --dist worksteal
 # `make acceptance`, never silently skipped.
 ACCEPTANCE := tests/integration/test_latency_honesty.py::test_a_known_3ms_delay_shifts_p50_by_3ms \
               tests/integration/test_latency_gate.py::test_a_target_adding_8ms_fails_the_p99_check_in_make_runs_configuration \
-              tests/integration/test_latency_honesty.py::test_a_stall_shows_in_corrected_p99_not_in_uncorrected
+              tests/integration/test_latency_honesty.py::test_a_stall_shows_in_corrected_p99_not_in_uncorrected \
+              tests/integration/test_cluster.py::test_the_reference_loses_nothing_under_every_cluster_fault \
+              tests/integration/test_cluster.py::test_the_seed_loses_work_named_by_queue_node_and_count \
+              tests/integration/test_cluster.py::test_an_interrupted_cluster_run_leaves_nothing
 
 test: install services browser $(OLD_STAMP) $(FOREIGN_STAMP) fast live
 

@@ -24,6 +24,7 @@ from harness.options import (
     DEFAULT_TIME_SCALE,
     DIALECTS,
     LOAD_TOPOLOGIES,
+    MAX_NODES,
     TASK_BODIES,
     resolve,
 )
@@ -78,6 +79,7 @@ class Contract:
     webhook: WebhookContract
     slo_p99_ms: float
     fail_at: Severity
+    unreplicated_queue: Severity = Severity.HIGH  # [availability]: a classic queue in a cluster
 
     def priorities_of(self, queue: str) -> list[int]:
         return [t.priority for t in self.tasks if t.queue == queue]
@@ -115,6 +117,7 @@ class ServiceSettings:
     management_url: str | None = None
     database_url: str | None = None
     redis_url: str | None = None  # an external Redis for ``--broker redis`` (HARNESS_REDIS_URL)
+    nodes: int = 1  # RabbitMQ nodes the local back-end starts and joins into one cluster (--nodes)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ def project_raw(project_dir: Path) -> dict[str, Any]:
 def services_from_values(values: Mapping[str, Any]) -> ServiceSettings:
     return ServiceSettings(backend=values.get("services") or "auto", broker_url=values.get("broker_url"),
                            management_url=values.get("management_url"), database_url=values.get("database_url"),
-                           redis_url=values.get("redis_url"))
+                           redis_url=values.get("redis_url"), nodes=int(values.get("nodes") or 1))
 
 
 def run_from_values(values: Mapping[str, Any], faults: tuple[str, ...] = ()) -> RunOptions:
@@ -219,6 +222,11 @@ def validate(config: HarnessConfig) -> None:
     """Reject option combinations that cannot work, with a one-line reason."""
     if config.services.backend not in BACKENDS:
         raise ConfigError(f"--services must be one of {', '.join(BACKENDS)}, not {config.services.backend!r}")
+    if not 1 <= config.services.nodes <= MAX_NODES:
+        raise ConfigError(f"--nodes must be between 1 and {MAX_NODES}, not {config.services.nodes}")
+    if config.services.nodes > 1 and config.services.backend != "local":
+        raise ConfigError(f"--nodes {config.services.nodes} starts a cluster on this machine: "
+                          "it needs --services local")
     if config.run.broker not in BROKERS:
         raise ConfigError(f"the broker must be one of {', '.join(BROKERS)}, not {config.run.broker!r}")
     if config.contract.webhook.dialect not in DIALECTS:
@@ -355,6 +363,7 @@ def _contract_from(raw: dict[str, Any], dialect: str = "monday") -> Contract:
                                     tuple(raw["webhook"].get("status_change_enqueues", ("webhook",)))),
             slo_p99_ms=float(raw["latency"]["slo_p99_ms"]),
             fail_at=Severity.parse(raw["gate"]["fail_at"]),
+            unreplicated_queue=Severity.parse(raw.get("availability", {}).get("unreplicated_queue", "high")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"invalid contract: missing or bad key {exc}") from None

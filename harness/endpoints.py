@@ -24,11 +24,20 @@ class Broker:
     password: str = field(repr=False)
     management_url: str = ""
     vhost: str = "/"
+    cluster_ports: tuple[int, ...] = ()  # a local cluster: every node's AMQP port, in the order clients try them
 
     @property
     def amqp_url(self) -> str:
+        return self.url_at(self.port)
+
+    def url_at(self, port: int) -> str:
         vhost = quote(self.vhost, safe="")
-        return f"amqp://{quote(self.user, safe='')}:{quote(self.password, safe='')}@{self.host}:{self.port}/{vhost}"
+        return f"amqp://{quote(self.user, safe='')}:{quote(self.password, safe='')}@{self.host}:{port}/{vhost}"
+
+    @property
+    def failover_url(self) -> str:
+        """Every node's URL separated by ``;`` (Celery and kombu fail over along it); one node: its URL."""
+        return ";".join(self.url_at(port) for port in self.cluster_ports) if self.cluster_ports else self.amqp_url
 
     def in_vhost(self, vhost: str) -> Broker:
         return replace(self, vhost=vhost)

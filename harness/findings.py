@@ -221,3 +221,11 @@ class BoardNotUpdated(CheckFailed):
 
 class BehaviourChangesWithBroker(CheckFailed):
     """The same check, target and load gave a different outcome on the two brokers (``harness ab``)."""
+
+
+class QueueNotReplicated(CheckFailed):
+    """In a cluster, a queue lives on one node (classic), or on fewer nodes than it should."""
+
+
+class QuorumRefusesSetting(CheckFailed):
+    """A setting of the target's queues that this broker refuses a quorum queue (asked for real)."""

@@ -57,6 +57,8 @@ def gate_run(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str
             report.services, report.target_runtime = session.describe()
             progress.line(f"services {session.services.backend}, broker {session.broker_kind}, "
                           f"target {session.spec.name}, run {run_id}")
+            if "cluster" in report.services:
+                progress.line(f"cluster: {report.services['cluster']}")
             progress.phase("checks", "collecting the scenario suites")
             code = run_checks(config, extra, session, report, progress)
             if config.run.load:

@@ -38,6 +38,8 @@ def _keywords(option: Option) -> dict[str, Any]:
     kw: dict[str, Any] = {"default": None, "metavar": option.metavar}
     if option.kind == "float":
         kw["type"] = float
+    if option.kind == "int":
+        kw["type"] = int
     if option.choices:
         kw["choices"] = option.choices
     return kw

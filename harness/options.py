@@ -21,7 +21,9 @@ LOAD_TOPOLOGIES = ("paused", "pinned", "shared")  # harness.load.topology
 DIALECTS = ("monday", "document")  # webhook bodies: Monday's own {"event": {"type", ...}}, or the document's
 DEFAULT_TIME_SCALE = 0.02  # live retry checks wait 1.2 s for a declared 60 s countdown
 FAULT_NAMES = ("worker_kill, broker_restart, broker_crash, connections_closed, database_restart, "
-               "database_unreachable, webhook_restart, mixed")
+               "database_unreachable, webhook_restart, mixed; with --nodes 3: cluster (node_kill, node_stop, "
+               "rolling_restart, node_isolate)")
+MAX_NODES = 5
 
 GATE, AB, DOCTOR, PYTEST, LOCUST, CAPACITY = "run", "ab", "doctor", "pytest", "locust", "capacity"
 RUNS = frozenset({GATE, AB, PYTEST, CAPACITY})
@@ -30,7 +32,7 @@ SERVICES = frozenset({GATE, AB, DOCTOR, PYTEST, CAPACITY})
 
 @dataclass(frozen=True)
 class Option:
-    """One option. ``kind``: str, float, flag (a switch), list (repeatable), optional (``--faults [LIST]``)."""
+    """One option. ``kind``: str, int, float, flag (a switch), list (repeatable), optional (``--faults [LIST]``)."""
 
     name: str  # the attribute, the [tool.harness.run] key, and the flag with dashes
     help: str
@@ -119,8 +121,8 @@ def _coerce(option: Option, value: Any, where: str) -> Any:
     return value
 
 
-_KIND_WORDS = {"str": "a string", "float": "a number", "flag": "true or false", "list": "a list of strings",
-               "optional": "a string"}
+_KIND_WORDS = {"str": "a string", "int": "a whole number", "float": "a number", "flag": "true or false",
+               "list": "a list of strings", "optional": "a string"}
 
 
 def _as_kind(kind: str, value: Any) -> Any:
@@ -128,6 +130,10 @@ def _as_kind(kind: str, value: Any) -> Any:
         if isinstance(value, bool):
             raise TypeError
         return float(value)
+    if kind == "int":
+        if isinstance(value, (bool, float)):
+            raise TypeError
+        return int(value)
     if kind == "flag":
         return _as_flag(value)
     if kind == "list":
@@ -202,6 +208,9 @@ OPTIONS: tuple[Option, ...] = (
     _o("services", "where RabbitMQ and PostgreSQL come from: docker (testcontainers), local (processes on free "
        "ports), external (the URLs below), or auto: the first that works", RUNS | {LOCUST}, default="auto",
        choices=BACKENDS),
+    _o("nodes", f"with --services local: start this many RabbitMQ nodes (1 to {MAX_NODES}) and join them into one "
+       "cluster; the target gets every node's URL (failover), the cluster's health is checked before the run",
+       RUNS, kind="int", default=1, metavar="N"),
     _o("report_dir", "where reports/<run>/ is written (pytest: only when given)", RUNS, metavar="DIR"),
     _o("broker_url", "an external broker, amqp://user:password@host:port/vhost", SERVICES | {LOCUST},
        metavar="URL", secret=True),

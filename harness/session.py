@@ -72,6 +72,8 @@ class Session:
         description = self.target.description
         broker = self.services.redis.backend if self.services.redis else self.services.backend
         services = {"broker": broker, "database": self.services.backend, "broker_kind": self.broker_kind}
+        if self.services.controls.cluster is not None:
+            services["cluster"] = self.services.controls.cluster.describe()
         runtime = {"python": str(description.get("python")), "celery": str(description.get("celery_version"))}
         return services, runtime
 

@@ -48,7 +48,8 @@ def test_no_loss_under_fault(harness_session: Session, fault_scenario: str, requ
                              record_property) -> None:  # type: ignore[no-untyped-def]
     run = request.config.stash[CONFIG_KEY].run
     scenario = scenarios((fault_scenario,))[0]
-    result = run_scenario(harness_session, scenario, plan_for(run.quick, run.fault_rate, run.fault_seconds))
+    result = run_scenario(harness_session, scenario, plan_for(run.quick, run.fault_rate, run.fault_seconds,
+                                                                      fault_scenario))
     keep(request.config, result)
     skipped = result.skipped or judge.ignored_reason(harness_session, result)
     if skipped:

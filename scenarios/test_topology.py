@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 
-from harness.checks import topology, ttl
+from harness.checks import replication, topology, ttl
 from harness.session import Session
 
 pytestmark = pytest.mark.quick
@@ -69,3 +69,26 @@ def test_ttl_does_not_drop_work(harness_session: Session, contract_queue: str,
 @pytest.mark.check("topology.no_queue_without_consumers", subject="vhost")
 def test_no_queue_without_consumers(harness_session: Session) -> None:
     topology.no_queue_without_consumers(harness_session)
+
+
+CLUSTER_ONLY = ("replication is a RabbitMQ cluster's (quorum queues); kombu's Redis transport keeps each queue as "
+                "lists on one Redis server")
+
+
+@pytest.mark.broker_only("rabbitmq", CLUSTER_ONLY)
+@pytest.mark.check("replication.queue_is_replicated")
+def test_queue_is_replicated(harness_session: Session, contract_queue: str,
+                             record_property: Callable[[str, object], None]) -> None:
+    record_property("harness_note", replication.queue_is_replicated(harness_session, contract_queue))
+
+
+@pytest.mark.broker_only("rabbitmq", CLUSTER_ONLY)
+@pytest.mark.check("replication.quorum_accepts_settings")
+def test_quorum_accepts_settings(harness_session: Session, contract_queue: str) -> None:
+    replication.quorum_accepts_settings(harness_session, contract_queue)
+
+
+@pytest.mark.broker_only("rabbitmq", CLUSTER_ONLY)
+@pytest.mark.check("replication.worker_qos_fits_quorum", subject="worker")
+def test_worker_qos_fits_quorum(harness_session: Session, record_property: Callable[[str, object], None]) -> None:
+    record_property("harness_note", replication.worker_qos_fits_quorum(harness_session))

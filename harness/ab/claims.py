@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from harness.ab import expiry, performance
+from harness.ab.clustering import clustering
 from harness.ab.families import Family, family_answer
 from harness.ab.sides import Row, side_by_side
 from harness.ab.verdicts import TIE, Answer, by_winner, headline, name, unmeasured
@@ -75,6 +77,7 @@ class Evidence:
     brokers: tuple[str, str]  # (origin: redis, destination: rabbitmq)
     capability: Capability = field(default_factory=Capability)
     probe: dict[str, Any] | None = None  # harness.ab.probe.probe_brokers
+    cluster_runs: Mapping[str, tuple[Path, dict[str, Any]]] = field(default_factory=dict)  # target -> cluster run
 
 
 Judge = Callable[[Evidence, Claim], tuple[Answer, Answer]]
@@ -124,6 +127,12 @@ def observed(reports: Mapping[str, dict[str, Any]], rows: list[Row], brokers: tu
                   "what the harness itself could observe of each broker during the run" + (f"; {words}" if na else ""))
 
 
+def by_cluster(evidence: Evidence, _claim: Claim) -> tuple[Answer, Answer]:
+    """The newest cluster runs of the reference and of the compared target (``harness.ab.clustering``)."""
+    target = str(evidence.reports[evidence.brokers[1]].get("target"))
+    return clustering(evidence.cluster_runs, target, evidence.brokers)
+
+
 def not_measured(why: str) -> Judge:
     def judge(evidence: Evidence, claim: Claim) -> tuple[Answer, Answer]:
         return unmeasured(evidence.brokers, why), unmeasured(evidence.brokers, why)
@@ -138,7 +147,7 @@ JUDGES: dict[str, Judge] = {
     "Routing Avancé": by_family,
     "Dead Letter Queues": by_family,
     "Message TTL": by_ttl,
-    "Clustering": not_measured("one node of each broker on this machine: clustering is not exercised"),
+    "Clustering": by_cluster,
 }
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from harness.ab.capability import AUTO, SKIP, compares_reference, read_capability, run_capability, runs_of
 from harness.ab.claims import Capability, Evidence, claims_table
+from harness.ab.clustering import latest_cluster_runs
 from harness.ab.probe import measure
 from harness.ab.sides import REGRESSION, behaviour_changes, side_by_side
 from harness.config import HarnessConfig, with_run
@@ -64,7 +65,8 @@ def run_ab(config: HarnessConfig, extra: list[str], inherited_env: Mapping[str, 
             earlier = run_capability(config, BROKERS, inherited_env, ab_id, ab_dir, servers)
     written = {b: json.loads((ab_dir / b / "report.json").read_text(encoding="utf-8")) for b in reports}
     answers = earlier or capability_of(config, written, capability)
-    comparison = compare(written, reproduce_line(config), answers, probe)  # from the reports as written
+    comparison = compare(written, reproduce_line(config), answers, probe,  # from the reports as written
+                         latest_cluster_runs(config.run.report_dir))
     comparison["ab"]["capability"]["runs"] = runs_of(answers, ab_dir, config)
     write_dict(comparison, ab_dir / "report.json")
     write_ab_html(comparison, ab_dir / "report.html")
@@ -81,7 +83,8 @@ def capability_of(config: HarnessConfig, written: Mapping[str, dict[str, Any]], 
 
 
 def compare(reports: Mapping[str, dict[str, Any]], reproduce: str, capability: Capability | None = None,
-            probe: dict[str, Any] | None = None) -> dict[str, Any]:
+            probe: dict[str, Any] | None = None,
+            cluster_runs: Mapping[str, tuple[Path, dict[str, Any]]] | None = None) -> dict[str, Any]:
     """The comparison report: outcomes side by side, behaviour changes, latency, the document's claims."""
     capability = capability or Capability()
     rows = side_by_side(reports)
@@ -98,7 +101,7 @@ def compare(reports: Mapping[str, dict[str, Any]], reproduce: str, capability: C
                "runs": {b: f"{b}/report.json" for b in reports},
                "checks": [row.to_dict(ORIGIN, DESTINATION) for row in rows],
                "latency": {b: r.get("latency") for b, r in reports.items()},
-               "claims": claims_table(Evidence(reports, rows, BROKERS, capability, probe)),
+               "claims": claims_table(Evidence(reports, rows, BROKERS, capability, probe, cluster_runs or {})),
                "capability": {"source": capability.source, "runs": {},
                               "verdicts": {b: r.get("verdict") for b, r in (capability.reports or {}).items()}},
                "probe": probe,

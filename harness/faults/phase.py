@@ -9,6 +9,7 @@ from typing import Any
 
 from harness.faults.base import Fault, FaultContext, pause
 from harness.faults.broker import BrokerCrash, BrokerRestart, ConnectionsClosed
+from harness.faults.cluster import CLUSTER_FAULTS
 from harness.faults.database import DatabaseRestart, DatabaseUnreachable
 from harness.faults.plan import MAX_LOAD_S, FaultPlan, Scenario, offsets
 from harness.faults.process import WebhookRestart, WorkerKill
@@ -23,7 +24,8 @@ from harness.session import Session
 from harness.waiting import wait_for
 
 FAULTS: dict[str, Fault] = {f.name: f for f in (WorkerKill(), BrokerRestart(), BrokerCrash(), ConnectionsClosed(),
-                                                DatabaseRestart(), DatabaseUnreachable(), WebhookRestart())}
+                                                DatabaseRestart(), DatabaseUnreachable(), WebhookRestart(),
+                                                *CLUSTER_FAULTS)}
 ANSWER_WAIT_S = 60.0
 # A fault of a schedule starts only once the target accepts webhooks again after the one before (or after
 # this long, when the judge then reports it still refusing): each fault's recovery is judged on its own.

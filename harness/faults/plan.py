@@ -9,6 +9,8 @@ from harness.errors import ConfigError
 FAULT_NAMES = ("worker_kill", "broker_restart", "broker_crash", "connections_closed", "database_restart",
                "database_unreachable", "webhook_restart")
 MIXED = "mixed"
+CLUSTER_NAMES = ("node_kill", "node_stop", "rolling_restart", "node_isolate")  # --nodes 3: harness.faults.cluster
+CLUSTER = "cluster"  # every cluster fault, each in its own scenario
 MAX_LOAD_S = 900.0  # no scenario's load runs longer, whatever its faults take
 
 
@@ -31,11 +33,20 @@ class FaultPlan:
 QUICK = FaultPlan()
 FULL = FaultPlan(rate_rps=50.0, seconds=20.0, fault_at_s=5.0, gap_s=4.0, outage_s=4.0, kill_every_s=0.5,
                  backlog=100, drain_s=90.0, retry_rounds=3, retry_delay_s=1.0)
+# A cluster fault takes a node's restart (and a rolling restart, every node's): the load stays short and the plan of
+# four scenarios stays within five minutes, what is lost being counted once nothing moves (drain_s at most).
+CLUSTER_QUICK = FaultPlan(rate_rps=20.0, seconds=6.0, fault_at_s=2.0, gap_s=2.0, outage_s=3.0, drain_s=20.0,
+                          retry_rounds=3, retry_delay_s=1.0)
+CLUSTER_FULL = FaultPlan(rate_rps=30.0, seconds=10.0, fault_at_s=3.0, gap_s=3.0, outage_s=4.0, drain_s=25.0,
+                         retry_rounds=3, retry_delay_s=1.0)
 
 
-def plan_for(quick: bool, rate_rps: float | None = None, seconds: float | None = None) -> FaultPlan:
-    """The quick or full plan, with the load's rate and length overridden when given."""
-    plan = QUICK if quick else FULL
+def plan_for(quick: bool, rate_rps: float | None = None, seconds: float | None = None,
+             scenario: str = "") -> FaultPlan:
+    """The quick or full plan (a cluster fault's own, for ``scenario``), with the load's rate and length overridden
+    when given."""
+    plans = (CLUSTER_QUICK, CLUSTER_FULL) if scenario in CLUSTER_NAMES else (QUICK, FULL)
+    plan = plans[0] if quick else plans[1]
     if rate_rps is not None:
         if not 0 < rate_rps <= 1000:
             raise ConfigError(f"--fault-rate must be in (0, 1000] webhooks/s, not {rate_rps}")
@@ -67,9 +78,11 @@ def parse_faults(text: str | None) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
     if names == ("all",):
         return (*FAULT_NAMES, MIXED)
-    unknown = [n for n in names if n not in (*FAULT_NAMES, MIXED)]
+    names = tuple(dict.fromkeys(m for n in names for m in (CLUSTER_NAMES if n == CLUSTER else (n,))))
+    unknown = [n for n in names if n not in (*FAULT_NAMES, MIXED, *CLUSTER_NAMES)]
     if unknown:
-        raise ConfigError(f"unknown fault {', '.join(unknown)}; choose from all, {', '.join(FAULT_NAMES)}, {MIXED}")
+        raise ConfigError(f"unknown fault {', '.join(unknown)}; choose from all, {', '.join(FAULT_NAMES)}, {MIXED}, "
+                          f"{CLUSTER} ({', '.join(CLUSTER_NAMES)})")
     return names
 
 

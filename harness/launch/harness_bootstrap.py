@@ -221,7 +221,7 @@ CONF_KEYS = ("task_acks_late", "task_reject_on_worker_lost", "worker_prefetch_mu
              "task_default_exchange_type", "task_default_routing_key", "task_default_priority",
              "task_queue_max_priority", "broker_transport_options", "result_extended",
              "task_track_started", "task_serializer", "result_backend", "task_publish_retry",
-             "event_exchange")
+             "event_exchange", "worker_detect_quorum_queues")
 
 
 def describe(module, app):

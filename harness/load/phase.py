@@ -87,7 +87,8 @@ def locust_env(session: Session) -> dict[str, str]:
     secret (never on the command line)."""
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "VIRTUAL_ENV", "PYTHONPATH")
     env = {k: v for k, v in session.inherited_env.items() if k in keep}
-    env.update(LOCUST_BROKER_URL=session.services.broker_url, LOCUST_WEBHOOK_SECRET=session.delivery_secret)
+    tap_url = session.services.redis.url if session.services.redis else session.services.broker.amqp_url  # one node
+    env.update(LOCUST_BROKER_URL=tap_url, LOCUST_WEBHOOK_SECRET=session.delivery_secret)
     if session.broker_kind == "rabbitmq":
         env.update(LOCUST_MANAGEMENT_URL=session.services.broker.management_url)
     return env

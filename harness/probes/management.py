@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -10,6 +11,18 @@ import httpx
 
 from harness.errors import ServiceUnavailable
 from harness.redact import mask_url_passwords
+
+REPLICATED = ("quorum", "stream")  # queue types replicated over a cluster's nodes
+
+
+def placement(queue: Mapping[str, Any]) -> str:
+    """Where a queue lives, as ``/api/queues`` says: a quorum queue's leader and members, a classic one's node."""
+    kind = str(queue.get("type") or "classic")
+    if kind in REPLICATED:
+        members, online = list(queue.get("members") or []), list(queue.get("online") or [])
+        return (f"{kind}, leader {queue.get('leader') or 'none'}, members {', '.join(members) or 'none'} "
+                f"(online: {', '.join(online) or 'none'})")
+    return f"{kind}, on {queue.get('node') or 'an unknown node'} only"
 
 
 def _q(name: str) -> str:
@@ -51,6 +64,10 @@ class Management:
 
     def overview(self) -> dict[str, Any]:
         return dict(self._get("/overview") or {})
+
+    def nodes(self) -> list[dict[str, Any]]:
+        """The cluster's nodes (one entry on a single node): name, running, partitions."""
+        return list(self._get("/nodes") or [])
 
     def vhosts(self) -> list[str]:
         return [v["name"] for v in self._get("/vhosts") or []]

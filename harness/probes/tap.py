@@ -47,8 +47,15 @@ class Binding:
 
     @property
     def mirror(self) -> str:
-        """A stable key for this binding (the tap's own queue name adds its instance id)."""
+        """A stable key for this binding."""
         return f"{self.exchange}.{self.queue}.{self.routing_key}"
+
+    @property
+    def mirror_queue(self) -> str:
+        """The mirror queue of this binding's queue (the tap's own queue name adds its instance id). One per
+        exchange and queue, bound with each of its keys: a message matching two bindings of one queue is in that
+        queue once (Celery's native delayed delivery adds ``#.<key>`` beside ``<key>``), and so in its mirror."""
+        return f"{self.exchange}.{self.queue}"
 
 
 @dataclass(frozen=True)
@@ -271,7 +278,7 @@ class Tap(ObservationLog):
         for binding in list(self._mirrored.values()):
             if exists[binding.exchange]:  # a transient exchange is gone after a broker restart until redeclared
                 self._declare(channel, binding.meaning, binding.exchange, binding.routing_key,
-                              f"{PREFIX}.{self.instance}.{binding.mirror}")
+                              f"{PREFIX}.{self.instance}.{binding.mirror_queue}")
         self._apply_commands(channel)
         return connection, channel
 
@@ -298,7 +305,7 @@ class Tap(ObservationLog):
             bindings, applied = self._commands.get_nowait()
             for binding in bindings:
                 self._declare(channel, binding.meaning, binding.exchange, binding.routing_key,
-                              f"{PREFIX}.{self.instance}.{binding.mirror}")
+                              f"{PREFIX}.{self.instance}.{binding.mirror_queue}")
                 self._mirrored[binding.mirror] = binding
             applied.set()
 

@@ -23,7 +23,7 @@ def backends(settings: ServiceSettings, consumer_timeout_ms: int | None = None,
     """Every back-end, in the order ``auto`` tries them (``run_id`` marks the local servers' processes)."""
     return {
         "docker": DockerBackend(),
-        "local": LocalBackend(consumer_timeout_ms, run_id),
+        "local": LocalBackend(consumer_timeout_ms, run_id, settings.nodes),
         "external": ExternalBackend(settings),
     }
 

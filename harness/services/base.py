@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from harness.endpoints import Broker, Database, RedisServer
+
+if TYPE_CHECKING:
+    from harness.services.cluster import LocalCluster
 
 
 class ServerControl(Protocol):
@@ -38,6 +41,7 @@ class Controls:
     broker: ServerControl | None = None
     database: ServerControl | None = None
     why_not: str = "this back-end started no server of its own"
+    cluster: LocalCluster | None = None  # ``--nodes N``: the local cluster's nodes (``broker`` is then None)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Services:
     @property
     def broker_url(self) -> str:
         """The target's ``CELERY_BROKER_URL``."""
-        return self.redis.url if self.redis is not None else self.broker.amqp_url
+        return self.redis.url if self.redis is not None else self.broker.failover_url
 
     @property
     def broker_kind(self) -> str:

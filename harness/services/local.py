@@ -39,6 +39,8 @@ RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin/pg_ctl"
 LOCAL_USER = "harness"
 LOCAL_PASSWORD = "harness-local"
+CLUSTER_WHY_NOT = ("the broker is a cluster: its faults act on one node at a time (--faults cluster: node_kill, "
+                   "node_stop, rolling_restart, node_isolate)")
 
 
 def find_rabbitmq_server() -> str | None:
@@ -58,8 +60,8 @@ class LocalBackend:
 
     name = "local"
 
-    def __init__(self, consumer_timeout_ms: int | None = None, run_id: str = "") -> None:
-        self.consumer_timeout_ms, self.run_id = consumer_timeout_ms, run_id
+    def __init__(self, consumer_timeout_ms: int | None = None, run_id: str = "", nodes: int = 1) -> None:
+        self.consumer_timeout_ms, self.run_id, self.nodes = consumer_timeout_ms, run_id, nodes
 
     def marks(self) -> dict[str, str]:
         """Environment given to the servers: their processes carry the run's id (leftover checks find them)."""
@@ -70,6 +72,8 @@ class LocalBackend:
                    if p is None]
         if missing:
             return False, f"{' and '.join(missing)} not installed (apt-get install rabbitmq-server postgresql)"
+        if self.nodes > 1 and shutil.which("epmd") is None:
+            return False, "epmd not installed (it comes with Erlang), needed for --nodes"
         if os.geteuid() == 0 and shutil.which("runuser") is None:
             return False, "running as root without runuser to start postgres as another user"
         return True, "rabbitmq-server and pg_ctl found"
@@ -83,10 +87,23 @@ class LocalBackend:
             prefix = f"harness-local-{self.run_id}-" if self.run_id else "harness-local-"
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
             workdir.chmod(0o711)  # postgres, when started as its own user, must reach its subdirectory
+            if self.nodes > 1:
+                yield stack.enter_context(self._with_cluster(stack, workdir))
+                return
             broker, rabbit = stack.enter_context(rabbit_node(workdir / "rabbit", self.consumer_timeout_ms,
                                                              self.marks()))
             database, postgres = stack.enter_context(postgres_cluster(workdir / "pg", self.marks()))
             yield Services("local", broker, database, Controls(rabbit, postgres))
+
+    @contextmanager
+    def _with_cluster(self, stack: ExitStack, workdir: Path) -> Iterator[Services]:
+        """``--nodes N``: a local cluster of N RabbitMQ nodes (:mod:`harness.services.cluster`)."""
+        from harness.services.cluster import local_cluster
+
+        broker, cluster = stack.enter_context(local_cluster(workdir / "rabbit", self.nodes, self.consumer_timeout_ms,
+                                                            self.marks()))
+        database, postgres = stack.enter_context(postgres_cluster(workdir / "pg", self.marks()))
+        yield Services("local", broker, database, Controls(None, postgres, CLUSTER_WHY_NOT, cluster))
 
 
 def _rabbit_config(amqp_port: int, mgmt_port: int, consumer_timeout_ms: int | None) -> str:

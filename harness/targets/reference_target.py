@@ -50,10 +50,17 @@ UNROUTABLE = Exchange("ai_agent.unroutable", type="fanout", durable=True)
 EXCHANGE = Exchange("ai_agent", type="topic", durable=True, arguments={"alternate-exchange": UNROUTABLE.name})
 MAX_PRIORITY = {"x-max-priority": 10}
 MAX_DELIVERIES = 3
+# Given several broker URLs (a cluster: "amqp://node1;amqp://node2;..."), every queue is a quorum queue, replicated
+# over the nodes: a classic queue lives on one node, and is gone while that node is. RabbitMQ before 3.12 refuses
+# x-max-priority on quorum queues, so there they have none (one task type per queue: priority orders nothing within
+# it anyway). Celery (>= 5.5) sees the quorum queues and consumes with per-consumer prefetch, not global QoS, which
+# quorum queues refuse; kombu fails over along the URLs when a node goes away.
+CLUSTER = ";" in (os.environ.get("CELERY_BROKER_URL") or "")
+QUEUE_ARGUMENTS = {"x-queue-type": "quorum"} if CLUSTER else MAX_PRIORITY
 
 
 def _queue(name, binding):
-    return Queue(name, EXCHANGE, routing_key=binding, durable=True, queue_arguments=MAX_PRIORITY)
+    return Queue(name, EXCHANGE, routing_key=binding, durable=True, queue_arguments=QUEUE_ARGUMENTS)
 
 
 class Settings:
@@ -77,7 +84,8 @@ class Settings:
         _queue("ai_generation", "ai.#"),
         _queue("tests", "test.#"),
         _queue("dlq", "dead_letter.#"),
-        Queue("unroutable", UNROUTABLE, routing_key="", durable=True),
+        Queue("unroutable", UNROUTABLE, routing_key="", durable=True,
+              queue_arguments={"x-queue-type": "quorum"} if CLUSTER else None),
     ]
     CELERY_TASK_DEFAULT_EXCHANGE = "ai_agent"
     CELERY_TASK_DEFAULT_EXCHANGE_TYPE = "topic"

@@ -51,11 +51,13 @@ class TaskPublisher:
 
 def amqp_fits(app):
     """aio-pika can publish what ``apply_async`` would: it is installed, the broker is AMQP without custom TLS
-    options, and no ``task-sent`` event is due alongside each task."""
+    options and is one node (several URLs: kombu's producer fails over along them, aio-pika's robust connection
+    only comes back to its one host), and no ``task-sent`` event is due alongside each task."""
     if aio_pika is None or app.conf.task_send_sent_event:
         return False
     with app.connection_for_write() as connection:
-        return connection.transport.driver_type == "amqp" and not isinstance(connection.ssl, dict)
+        one_node = len(connection.alt or ()) <= 1
+        return connection.transport.driver_type == "amqp" and not isinstance(connection.ssl, dict) and one_node
 
 
 class ThreadedPublisher:
