@@ -6,6 +6,7 @@ This module and the pytest plugin are the only places that read the process envi
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import os
 import signal
@@ -139,9 +140,21 @@ def _repeat_ignored(_signum: int, _frame: object) -> None:
     return None
 
 
+def _interrupt_again(unraisable: Any) -> None:
+    """An interrupt that lands while Python finalizes an object (a generator closed by the garbage collector,
+    say) cannot propagate there: Python would print it as "Exception ignored" and go on. It is delivered to
+    the main thread again instead, so the run still stops, without a traceback; anything else is printed as
+    Python prints it."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        _thread.interrupt_main()
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _stop_like_ctrl_c)
+    sys.unraisablehook = _interrupt_again
     try:
         if args.command == "doctor":
             return cmd_doctor(args)

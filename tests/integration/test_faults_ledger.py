@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from harness.faults.plan import FAULT_NAMES
+from harness.faults.plan import CLUSTER_NAMES, FAULT_NAMES
 from tests.conftest import HARNESS, OLD_PYTHON, ROOT, TARGETS, HarnessRun, interruptible
 from tests.leftovers import CLEAN, local_postgres, local_servers, run_id_in, settled
 
@@ -139,7 +139,8 @@ def test_an_unknown_fault_is_refused_before_anything_starts(harness) -> None:  #
     run = harness("run", "--faults", "worker_kill,meteor_strike", "--services", "external")
     assert run.code == 2
     assert run.stderr.strip().splitlines() == [
-        "harness: unknown fault meteor_strike; choose from all, " + ", ".join(FAULT_NAMES) + ", mixed"]
+        "harness: unknown fault meteor_strike; choose from all, " + ", ".join(FAULT_NAMES) + ", mixed, cluster ("
+        + ", ".join(CLUSTER_NAMES) + ")"]
 
 
 FAULTY = [
