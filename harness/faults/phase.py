@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.errors import ServiceUnavailable
 from harness.faults.base import Fault, FaultContext, pause
 from harness.faults.broker import BrokerCrash, BrokerRestart, ConnectionsClosed
 from harness.faults.cluster import CLUSTER_FAULTS
@@ -30,6 +31,7 @@ ANSWER_WAIT_S = 60.0
 # A fault of a schedule starts only once the target accepts webhooks again after the one before (or after
 # this long, when the judge then reports it still refusing): each fault's recovery is judged on its own.
 RECOVERY_WAIT_S = 60.0
+BROKER_BACK_S = 60.0  # after a fault, for the harness's broker to answer its management API again
 
 
 @dataclass
@@ -82,6 +84,9 @@ def run_scenario(session: Session, scenario: Scenario, plan: FaultPlan) -> Scena
         reader = EvidenceReader(session.tap, session.target.executions.refresh, session.results,
                                 session.config.contract.dlq_queue, since)
         verdicts, evidence = settle(reader, sender.deliveries, plan.drain_s, lambda: queues_empty(session))
+        if not broker_answers(session):  # what the run could not see is the harness's loss, not the target's
+            raise ServiceUnavailable(f"the broker stopped answering during the {scenario.name} scenario, so its "
+                                     "ledger is not judged")
     finally:
         sender.close()
     return ScenarioResult(scenario, plan, None, reasons, context.events, verdicts,
@@ -99,6 +104,7 @@ def drive(context: FaultContext, faults: list[Fault]) -> float:
         for offset, fault in zip(offsets(plan, len(faults)), faults, strict=True):
             pause(max(started + offset, ended + plan.gap_s if ended > started else 0.0) - time.monotonic())
             fault.inject(context)  # a fault that lasts longer delays the next: at least gap_s in between
+            broker_back(context, fault.name)
             wait_until_accepting(sender, time.time(), RECOVERY_WAIT_S)
             ended = time.monotonic()
         pause(max(started + plan.seconds, ended + plan.gap_s) - time.monotonic())
@@ -107,6 +113,29 @@ def drive(context: FaultContext, faults: list[Fault]) -> float:
     load_end = time.time()
     sender.join(ANSWER_WAIT_S)
     return load_end
+
+
+def broker_answers(session: Session) -> bool:
+    try:
+        session.api.overview()
+    except ServiceUnavailable:
+        return False
+    return True
+
+
+def broker_back(context: FaultContext, fault: str) -> None:
+    """The broker answers again after ``fault``. A node that went down after its restart is started once more,
+    and the timeline says so; one that does not come back stops the scenario (the harness's failure, which
+    the ledger must not count as the target's losses)."""
+    session = context.session
+    if wait_for(lambda: broker_answers(session), BROKER_BACK_S, 0.5):
+        return
+    control = session.services.controls.broker
+    if control is None:
+        raise ServiceUnavailable(f"the broker did not answer again within {BROKER_BACK_S:g} s of {fault}")
+    started = time.time()
+    control.start()
+    context.record(fault, started, "the broker node was down after the fault; the harness started it again")
 
 
 def wait_until_accepting(sender: WebhookSender, since: float, timeout_s: float) -> None:

@@ -149,7 +149,9 @@ class LocalRabbit:
 
     def start(self) -> None:
         """Start the node again; a second try after a moment, since a node killed an instant ago may still
-        hold its name or its ports."""
+        hold its name or its ports. A node that exited on its own is forgotten first, so it starts afresh."""
+        if not self._executor.running():
+            self._executor.kill()
         for attempt in (1, 2):
             try:
                 self._executor.start()
@@ -161,7 +163,7 @@ class LocalRabbit:
                                          60, tail(self._log_dir / "console.log")) from None
                 time.sleep(3)
         wait_until(lambda: _management_ready(self._broker), 60, "RabbitMQ management API",
-                   lambda: tail(self._log_dir))
+                   lambda: tail(self._log_dir), alive=self._executor.running)
 
 
 class LocalPostgres:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import httpx
 import pika
 import pytest
@@ -14,7 +17,7 @@ from harness.services.base import Services
 from harness.services.docker import DockerBackend, docker_engine_answers
 from harness.services.external import ExternalBackend
 from harness.services.isolation import isolated
-from harness.services.local import LocalBackend
+from harness.services.local import LocalBackend, LocalRabbit
 
 pytestmark = pytest.mark.live
 
@@ -41,9 +44,17 @@ def test_docker_backend() -> None:
 
 
 @pytest.mark.slow
-def test_local_backend_and_isolation() -> None:
+def test_local_backend_and_isolation_and_a_node_that_died_starts_again() -> None:
     with LocalBackend().provide() as services, isolated(services, "unit-local") as run:
         assert run.broker.vhost == "harness-unit-local" and run.database.name == "harness_unit_local"
+        assert_usable(run)
+        control = services.controls.broker
+        assert isinstance(control, LocalRabbit)
+        process = control._executor.process
+        assert process is not None
+        os.killpg(process.pid, signal.SIGKILL)  # the node dies behind the harness's back
+        process.wait(10)
+        control.start()
         assert_usable(run)
 
 
