@@ -33,8 +33,8 @@ from harness.endpoints import Broker
 from harness.errors import ServiceUnavailable
 from harness.probes.management import Management
 from harness.services.cluster_node import NET_TICKTIME_S, ClusterNode, new_node
-from harness.services.local import LOCAL_PASSWORD, LOCAL_USER, _management_ready
-from harness.services.readiness import tail, wait_until
+from harness.services.local import LOCAL_PASSWORD, LOCAL_USER
+from harness.services.readiness import management_ready, tail, wait_until
 
 __all__ = ["NET_TICKTIME_S", "ClusterNode", "LocalCluster", "local_cluster", "node_problems"]
 
@@ -68,7 +68,7 @@ class LocalCluster:
     def management(self, avoid: tuple[ClusterNode, ...] = ()) -> Management:
         """A management client on a node that is up and not in ``avoid`` (any node serves the whole cluster)."""
         for node in self.running():
-            if node not in avoid and _management_ready(node.broker()):
+            if node not in avoid and management_ready(node.broker()):
                 return Management(node.management_url, LOCAL_USER, LOCAL_PASSWORD, timeout_s=5)
         raise ServiceUnavailable("no node of the local cluster answers on its management API")
 
@@ -133,7 +133,7 @@ def local_cluster(workdir: Path, count: int, consumer_timeout_ms: int | None = N
         for node in nodes[1:]:
             join(node, nodes[0])
         cluster = LocalCluster(nodes, 0.0)
-        wait_until(lambda: _management_ready(cluster.home.broker()), 60, "the cluster's management API",
+        wait_until(lambda: management_ready(cluster.home.broker()), 60, "the cluster's management API",
                    cluster.home.log_tail)
         cluster.wait_healthy()
         cluster.started_s = time.monotonic() - started

@@ -19,13 +19,12 @@ from harness.services.local import (
     LOCAL_PASSWORD,
     LOCAL_USER,
     RABBITMQCTL,
-    _management_ready,
-    _rabbit_config,
-    _start,
-    _stop,
     find_rabbitmq_server,
+    rabbit_config,
+    start_server,
+    stop_server,
 )
-from harness.services.readiness import tail, wait_until
+from harness.services.readiness import management_ready, tail, wait_until
 
 if TYPE_CHECKING:
     from pytest_rabbitmq.factories.executor import RabbitMqExecutor
@@ -59,12 +58,12 @@ class ClusterNode:
 
     def boot(self) -> None:
         """Start the node process and wait for its AMQP port (not yet clustered)."""
-        _start(self.executor, f"cluster node {self.name}", self.workdir / "log")
+        start_server(self.executor, f"cluster node {self.name}", self.workdir / "log")
 
     def stop(self) -> None:
         """A clean shutdown (SIGTERM), resuming the node first if it was frozen."""
         self.thaw()
-        _stop(self.executor)
+        stop_server(self.executor)
 
     def kill(self) -> None:
         """SIGKILL to the node's whole process group: no shutdown at all."""
@@ -83,7 +82,7 @@ class ClusterNode:
                     raise StartupTimeout(f"cluster node {self.name}, started again ({type(exc).__name__})", 60,
                                          self.log_tail()) from None
                 time.sleep(3)
-        wait_until(lambda: _management_ready(self.broker()), 60, f"management API of {self.name}", self.log_tail)
+        wait_until(lambda: management_ready(self.broker()), 60, f"management API of {self.name}", self.log_tail)
 
     def freeze(self) -> None:
         """SIGSTOP to the node's process group: it stops answering its peers and its clients."""
@@ -137,7 +136,7 @@ def new_node(workdir: Path, index: int, ports: tuple[int, int, int], consumer_ti
     (workdir / "log").mkdir()
     (workdir / "plugins" / "plugins").write_text("[rabbitmq_management].\n")
     config = workdir / "rabbitmq.conf"
-    config.write_text(_rabbit_config(amqp_port, mgmt_port, consumer_timeout_ms)
+    config.write_text(rabbit_config(amqp_port, mgmt_port, consumer_timeout_ms)
                       + "cluster_partition_handling = autoheal\n")
     name = f"harness-n{index}-{amqp_port}@localhost"
     executor = RabbitMqExecutor(server, "127.0.0.1", amqp_port, dist_port, RABBITMQCTL, workdir / "log", workdir,

@@ -9,8 +9,7 @@ from typing import Any
 from harness.endpoints import Broker, Database
 from harness.errors import ServiceUnavailable
 from harness.services.base import Controls, Services
-from harness.services.local import _management_ready
-from harness.services.readiness import wait_until
+from harness.services.readiness import management_ready, wait_until
 
 RABBIT_IMAGE = "rabbitmq:3.12-management-alpine"
 POSTGRES_IMAGE = "postgres:16-alpine"
@@ -84,7 +83,7 @@ class DockerRabbit:
 
     def start(self) -> None:
         self._ctl("start_app")
-        wait_until(lambda: _management_ready(self._broker), 60, "RabbitMQ management API")
+        wait_until(lambda: management_ready(self._broker), 60, "RabbitMQ management API")
 
 
 class DockerPostgres:

@@ -28,7 +28,7 @@ from mirakuru.exceptions import ExecutorError
 from harness.endpoints import Broker, Database
 from harness.errors import ServiceUnavailable, StartupTimeout
 from harness.services.base import Controls, Services
-from harness.services.readiness import tail, wait_until
+from harness.services.readiness import management_ready, tail, wait_until
 
 if TYPE_CHECKING:
     from pytest_postgresql.executors.proc import PostgreSQLExecutor
@@ -106,7 +106,7 @@ class LocalBackend:
         yield Services("local", broker, database, Controls(None, postgres, CLUSTER_WHY_NOT, cluster))
 
 
-def _rabbit_config(amqp_port: int, mgmt_port: int, consumer_timeout_ms: int | None) -> str:
+def rabbit_config(amqp_port: int, mgmt_port: int, consumer_timeout_ms: int | None) -> str:
     lines = [
         f"listeners.tcp.1 = 127.0.0.1:{amqp_port}",
         "management.tcp.ip = 127.0.0.1",
@@ -162,7 +162,7 @@ class LocalRabbit:
                     raise StartupTimeout(f"local rabbitmq-server, started again ({type(exc).__name__}: {exc})",
                                          60, tail(self._log_dir / "console.log")) from None
                 time.sleep(3)
-        wait_until(lambda: _management_ready(self._broker), 60, "RabbitMQ management API",
+        wait_until(lambda: management_ready(self._broker), 60, "RabbitMQ management API",
                    lambda: tail(self._log_dir), alive=self._executor.running)
 
 
@@ -178,7 +178,7 @@ class LocalPostgres:
         self._executor.stop()
 
     def start(self) -> None:
-        _start(self._executor, "local postgres", self._log)
+        start_server(self._executor, "local postgres", self._log)
 
 
 @contextmanager
@@ -201,7 +201,7 @@ def rabbit_node(workdir: Path, consumer_timeout_ms: int | None = None,
     (workdir / "log").mkdir()
     (workdir / "plugins" / "plugins").write_text("[rabbitmq_management].\n")
     config = workdir / "rabbitmq.conf"
-    config.write_text(_rabbit_config(amqp_port, mgmt_port, consumer_timeout_ms))
+    config.write_text(rabbit_config(amqp_port, mgmt_port, consumer_timeout_ms))
     executor = RabbitMqExecutor(server, "127.0.0.1", amqp_port, dist_port, RABBITMQCTL, workdir / "log",
                                 workdir, workdir / "plugins", node_name=f"harness-{amqp_port}@localhost")
     executor._envvars.update(env or {}, RABBITMQ_CONFIG_FILE=str(config), RABBITMQ_NODE_IP_ADDRESS="127.0.0.1")
@@ -209,23 +209,12 @@ def rabbit_node(workdir: Path, consumer_timeout_ms: int | None = None,
     broker = Broker("127.0.0.1", amqp_port, LOCAL_USER, LOCAL_PASSWORD,
                     management_url=f"http://127.0.0.1:{mgmt_port}")
     try:
-        _start(executor, "local rabbitmq-server", workdir / "log")
-        wait_until(lambda: _management_ready(broker), 60, "RabbitMQ management API",
+        start_server(executor, "local rabbitmq-server", workdir / "log")
+        wait_until(lambda: management_ready(broker), 60, "RabbitMQ management API",
                    lambda: tail(workdir / "log"))
         yield broker, LocalRabbit(executor, broker, workdir / "log")
     finally:
-        _stop(executor)
-
-
-def _management_ready(broker: Broker) -> bool:
-    import httpx
-
-    try:
-        response = httpx.get(f"{broker.management_url}/api/overview", auth=(broker.user, broker.password),
-                             timeout=2)
-    except httpx.HTTPError:
-        return False
-    return response.status_code == 200
+        stop_server(executor)
 
 
 def _pg_ctl_wrapper(workdir: Path, pg_ctl: str) -> str:
@@ -260,28 +249,28 @@ def postgres_cluster(workdir: Path, env: dict[str, str] | None = None) -> Iterat
                                   user="postgres", timeout=60)
     executor._envvars.update(env or {})
     try:
-        _start(executor, "local postgres", workdir / "postgres.log")
+        start_server(executor, "local postgres", workdir / "postgres.log")
         database = Database(f"postgresql://postgres@127.0.0.1:{port}/postgres")
         yield database, LocalPostgres(executor, workdir / "postgres.log")
     finally:
-        _stop(executor)
+        stop_server(executor)
 
 
-def _start(executor: RabbitMqExecutor | PostgreSQLExecutor, what: str, log: Path) -> None:
+def start_server(executor: RabbitMqExecutor | PostgreSQLExecutor, what: str, log: Path) -> None:
     try:
         executor.start()
     except ExecutorError as exc:
-        _stop(executor)
+        stop_server(executor)
         raise StartupTimeout(what, float(getattr(executor, "_timeout", 60) or 60), tail(log)) from exc
     except subprocess.CalledProcessError as exc:
-        _stop(executor)
+        stop_server(executor)
         raise ServiceUnavailable(f"{what} could not start (exit {exc.returncode}): {tail(log, 1)}") from None
     except OSError as exc:
-        _stop(executor)
+        stop_server(executor)
         raise ServiceUnavailable(f"{what} could not start: {exc.strerror or exc}") from None
 
 
-def _stop(executor: RabbitMqExecutor | PostgreSQLExecutor) -> None:
+def stop_server(executor: RabbitMqExecutor | PostgreSQLExecutor) -> None:
     try:
         executor.stop()
     except (ExecutorError, OSError, ValueError, subprocess.SubprocessError):

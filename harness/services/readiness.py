@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from harness.endpoints import Broker
 from harness.errors import StartupTimeout
 from harness.waiting import wait_for
 
@@ -36,3 +37,15 @@ def tail(path: Path, lines: int = 20) -> str:
     except OSError:
         return ""
     return "\n".join(text.splitlines()[-lines:])
+
+
+def management_ready(broker: Broker) -> bool:
+    """Whether the broker's management API answers (``/api/overview``, 200)."""
+    import httpx
+
+    try:
+        response = httpx.get(f"{broker.management_url}/api/overview", auth=(broker.user, broker.password),
+                             timeout=2)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200
