@@ -35,6 +35,11 @@ class Broker:
         return f"amqp://{quote(self.user, safe='')}:{quote(self.password, safe='')}@{self.host}:{port}/{vhost}"
 
     @property
+    def first_port(self) -> int:
+        """The node a client tries first: the first of a cluster's list, else the one node."""
+        return self.cluster_ports[0] if self.cluster_ports else self.port
+
+    @property
     def failover_url(self) -> str:
         """Every node's URL separated by ``;`` (Celery and kombu fail over along it); one node: its URL."""
         return ";".join(self.url_at(port) for port in self.cluster_ports) if self.cluster_ports else self.amqp_url
