@@ -65,6 +65,14 @@ def lost_breakdown(result: ScenarioResult) -> str:
             "without running again")
 
 
+def exited_note(result: ScenarioResult) -> str:
+    """The target's processes that ended during the scenario and were not started again (none: empty)."""
+    if not result.exited:
+        return ""
+    ended = ", ".join(f"its {name} (exit code {code})" for name, code in sorted(result.exited.items()))
+    return f"; the target's processes that exited and stayed down: {ended}"
+
+
 def lost_finding(session: Session, result: ScenarioResult, acc: Account) -> Finding:
     examples = ", ".join(acc.examples.get("lost", []))
     details = "; ".join(e["detail"] for e in result.events)
@@ -75,7 +83,8 @@ def lost_finding(session: Session, result: ScenarioResult, acc: Account) -> Find
                  "(durable queues, persistent messages, publisher confirms before the 2xx, late acks)",
         observed=f"{acc.lost} accepted webhooks have neither {result.waited_s:.0f} s after the load, when "
                  f"nothing more was happening: "
-                 f"{lost_breakdown(result)}. Lost, for example (triggerUuid): {examples}. Faults: {details}",
+                 f"{lost_breakdown(result)}{exited_note(result)}. Lost, for example (triggerUuid): {examples}. "
+                 f"Faults: {details}",
         reproduce=reproduce(session, result.scenario.name))
 
 

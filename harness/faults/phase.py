@@ -47,6 +47,7 @@ class ScenarioResult:
     runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     load_s: float = 0.0
     waited_s: float = 0.0  # after the load, until the account was closed
+    exited: dict[str, int] = field(default_factory=dict)  # the target's processes that ended meanwhile: exit codes
 
 
 def unavailable(session: Session, scenario: Scenario) -> dict[str, str]:
@@ -92,7 +93,15 @@ def run_scenario(session: Session, scenario: Scenario, plan: FaultPlan) -> Scena
     return ScenarioResult(scenario, plan, None, reasons, context.events, verdicts,
                           account(verdicts, evidence.unexpected),
                           recovery(context.events, sender.deliveries, verdicts, load_end),
-                          runs_by_trigger(evidence), load_end - since, time.time() - load_end)
+                          runs_by_trigger(evidence), load_end - since, time.time() - load_end,
+                          exited_processes(session))
+
+
+def exited_processes(session: Session) -> dict[str, int]:
+    """The target's processes (worker, webhook) that are no longer running, with their exit codes."""
+    ended = {name: executor.process.poll() for name, executor in session.target.processes.items()
+             if executor.process is not None}
+    return {name: code for name, code in ended.items() if code is not None}
 
 
 def drive(context: FaultContext, faults: list[Fault]) -> float:

@@ -6,7 +6,9 @@ import json
 from dataclasses import replace
 
 from harness.config import TaskRoute
-from harness.faults.judge import repeated_unsafely
+from harness.faults.judge import exited_note, repeated_unsafely
+from harness.faults.phase import ScenarioResult
+from harness.faults.plan import FaultPlan, Scenario
 from harness.faults.recovery import accepting_since, accepts_again_s, drain_s, recovery
 from harness.ledger.account import account, judge, settled, with_ignored
 from harness.ledger.evidence import find_trigger
@@ -154,3 +156,10 @@ def test_a_send_still_waiting_when_the_next_fault_began_is_that_faults() -> None
     later = [*deliveries, answered(7, 48.0, 200, 0.02)]
     assert accepts_again_s(later, 36.99, 60.0) == 11.01  # ... until one is accepted
     assert accepts_again_s(deliveries[:2], 13.71, 36.99) is None  # refused for good: still named
+
+
+def test_a_process_of_the_target_that_stayed_down_is_named_with_its_exit_code() -> None:
+    plan, scenario = FaultPlan(), Scenario("node_kill", ("node_kill",))
+    assert exited_note(ScenarioResult(scenario, plan)) == ""
+    note = exited_note(ScenarioResult(scenario, plan, exited={"worker": 1}))
+    assert note == "; the target's processes that exited and stayed down: its worker (exit code 1)"
