@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from harness.checks.live import executions, publish
+from harness.checks.reproduce import pytest_line
 from harness.findings import CheckFailed, CheckSkipped, Finding, Severity
 from harness.launch import processes
 from harness.launch.start import worker_command
@@ -173,8 +174,9 @@ def _finding(session: Session, task: str, outcome: Outcome) -> Finding:
     expected = (f"{task} published with countdown {COUNTDOWN_S:g} s, held past consumer_timeout {TIMEOUT_MS} ms: "
                 "the worker reconnects, the requeued task runs when due and later tasks are consumed (Celery >= 5.3: "
                 "broker_channel_error_retry = True)")
-    reproduce = (f"harness run --target {session.spec.name} --services local  # or: pytest scenarios/test_acks.py "
-                 f"-k worker_survives_consumer_timeout --services local; by hand: rabbitmqctl eval "
+    reproduce = (f"harness run --target {session.spec.name} --services local  # or: "
+                 f"{pytest_line(session.spec.name, 'worker_survives_consumer_timeout', ' --services local')}; "
+                 f"by hand: rabbitmqctl eval "
                  f"'application:set_env(rabbit, consumer_timeout, {TIMEOUT_MS}).' and 'application:set_env(rabbit, "
                  f"channel_tick_interval, {TICK_MS}).', start a worker, apply_async(countdown={COUNTDOWN_S:g})")
     return Finding(CONSUMER_TIMEOUT, task, Severity.HIGH, title, expected, observed, reproduce)

@@ -6,10 +6,15 @@ import shlex
 
 
 def harness_line(target: str, check_id: str, broker: str = "rabbitmq") -> str:
-    module, _, name = check_id.partition(".")
+    name = check_id.partition(".")[2]
     on = "" if broker == "rabbitmq" else f" --broker {broker}"
     return (f"harness run --target {shlex.quote(target)}{on} --quick  "
-            f"# or: pytest scenarios/test_{module}.py{on} -k {name}")
+            f"# or: {pytest_line(target, name, on)}")
+
+
+def pytest_line(target: str, selector: str, extra: str = "") -> str:
+    """The bundled suites through the pytest plugin: the same line in a checkout and in any project."""
+    return f"pytest --harness --target {shlex.quote(target)}{extra} -k {shlex.quote(selector)}"
 
 
 def delay_line(app_ref: str, task: str) -> str:

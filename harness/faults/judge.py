@@ -36,7 +36,7 @@ NUMERIC = ("sent", "accepted", "rejected", "completed", "failed", "dead_lettered
 
 def reproduce(session: Session, scenario: str) -> str:
     return (f"harness run --target {shlex.quote(session.spec.name)} --services {session.services.backend} "
-            f"--quick --faults {scenario}  # or: pytest scenarios/test_faults.py --faults {scenario}")
+            f"--quick --faults {scenario}  # or: pytest --target {shlex.quote(session.spec.name)} --faults {scenario}")
 
 
 def ignored_reason(session: Session, result: ScenarioResult) -> str | None:

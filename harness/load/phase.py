@@ -22,6 +22,7 @@ there is no latency to judge, and the ledger (``ledger.no_loss_under_load``) cou
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import threading
@@ -94,9 +95,12 @@ def locust_env(session: Session) -> dict[str, str]:
     return env
 
 
-def reproduce_line(session: Session, plan: LoadPlan) -> str:
+def reproduce_line(session: Session, plan: LoadPlan, locustfile: Path) -> str:
+    """The Locust command of the phase; the locustfile as a path from the project, or where it is installed."""
+    project = session.project_dir
+    shown = locustfile.relative_to(project) if locustfile.is_relative_to(project) else locustfile
     run = session.config.run
-    return (f"locust -f scenarios/locust_webhook.py --headless --target {run.target} "
+    return (f"locust -f {shlex.quote(str(shown))} --headless --target {shlex.quote(run.target)} "
             f"--services {session.services.backend} -u {plan.users} -r {plan.users} --rate {plan.rate_rps:g} "
             f"--warmup-s {plan.warmup_s:g} --duration-s {plan.seconds:g}")
 
@@ -176,17 +180,17 @@ def add_load_phase(report: RunReport, session: Session, run_dir: Path, locustfil
         return
     summary["locust_exit_code"], summary["topology"] = code, topology
     report.latency = summary
-    for record, findings in judge_phase(summary, session, plan, time.monotonic() - started):
+    reproduce = reproduce_line(session, plan, locustfile)
+    for record, findings in judge_phase(summary, session, time.monotonic() - started, reproduce):
         report.add(record, findings)
-    add_load_ledger(report, session, run_dir, since, plan.rate_rps, reproduce_line(session, plan))
+    add_load_ledger(report, session, run_dir, since, plan.rate_rps, reproduce)
 
 
-def judge_phase(summary: dict[str, Any], session: Session, plan: LoadPlan,
-                duration_s: float) -> list[tuple[CheckRecord, tuple[Finding, ...]]]:
+def judge_phase(summary: dict[str, Any], session: Session, duration_s: float,
+                reproduce: str) -> list[tuple[CheckRecord, tuple[Finding, ...]]]:
     """Three checks. Under --quick (a few hundred samples) the SLO is judged on the median, which such a
     sample measures robustly; otherwise on p99, as the contract states it."""
     subject, share = "POST " + session.config.contract.webhook.path, duration_s / 3
-    reproduce = reproduce_line(session, plan)
     statistic = "p50" if session.config.run.quick else "p99"
     results: list[tuple[CheckRecord, tuple[Finding, ...]]]
     if ignored_in(summary):

@@ -9,6 +9,8 @@ from harness.load.phase import ACCEPT_CHECK, MEDIAN_CHECK, P99_CHECK, QUICK, REA
 from harness.load.stats.histograms import CORRECTED, FLOOR, LatencyBook
 from harness.load.stats.summary import RunFacts, summarize
 
+LOCUST_LINE = "locust -f scenarios/locust_webhook.py --headless"
+
 
 def _session(quick: bool) -> Any:
     run = SimpleNamespace(quick=quick, target="reference")
@@ -32,26 +34,26 @@ def _statuses(results: list[Any]) -> dict[str, str]:
 
 def test_full_phase_judges_p99_and_quick_phase_the_median() -> None:
     summary = _summary(3000, 40_000, 900)
-    full = judge_phase(summary, _session(False), QUICK, 6.0)
+    full = judge_phase(summary, _session(False), 6.0, LOCUST_LINE)
     assert _statuses(full) == {P99_CHECK: "failed", REACH_CHECK: "passed", ACCEPT_CHECK: "passed"}
     assert full[0][1][0].severity.name == "HIGH"
-    quick = judge_phase(summary, _session(True), QUICK, 6.0)
+    quick = judge_phase(summary, _session(True), 6.0, LOCUST_LINE)
     assert _statuses(quick)[MEDIAN_CHECK] == "passed" and not any(f for _r, f in quick)
 
 
 def test_a_noisy_floor_that_explains_the_excess_makes_the_p99_check_a_skip_with_its_reason() -> None:
-    [(record, findings), *_rest] = judge_phase(_summary(3000, 22_000, 20_000), _session(False), QUICK, 6.0)
+    [(record, findings), *_rest] = judge_phase(_summary(3000, 22_000, 20_000), _session(False), 6.0, LOCUST_LINE)
     assert record.status == "skipped" and findings == () and "cannot judge" in (record.reason or "")
 
 
 def test_a_target_adding_more_than_the_slo_to_a_noisy_floor_fails_with_both_figures() -> None:
-    [(record, findings), *_rest] = judge_phase(_summary(3000, 51_000, 5_700), _session(False), QUICK, 6.0)
+    [(record, findings), *_rest] = judge_phase(_summary(3000, 51_000, 5_700), _session(False), 6.0, LOCUST_LINE)
     assert record.status == "failed" and "(floor p99 5.70" in findings[0].title  # HDR: 3 significant figures
     assert "p99 51.0" in findings[0].observed and "on top of the floor's p99 (5.70" in findings[0].observed
 
 
 def test_a_slow_median_fails_under_quick_and_lost_messages_are_findings() -> None:
-    results = judge_phase(_summary(12_000, 14_000, 20_000, lost=4), _session(True), QUICK, 6.0)
+    results = judge_phase(_summary(12_000, 14_000, 20_000, lost=4), _session(True), 6.0, LOCUST_LINE)
     assert _statuses(results) == {MEDIAN_CHECK: "failed", REACH_CHECK: "failed", ACCEPT_CHECK: "passed"}
 
 
@@ -66,7 +68,7 @@ def test_webhooks_that_all_left_no_message_are_ignored_not_a_latency_figure() ->
     summary["failures"]["lost"] = summary["sends"]["accepted"] = 300
     session = _session(True)
     session.config.contract.webhook.dialect = "document"
-    results = judge_phase(summary, session, QUICK, 6.0)
+    results = judge_phase(summary, session, 6.0, LOCUST_LINE)
     assert _statuses(results) == {MEDIAN_CHECK: "skipped", REACH_CHECK: "skipped", ACCEPT_CHECK: "passed"}
     assert not any(findings for _record, findings in results)
     assert all("accepted but ignored" in (record.reason or "") for record, _f in results[:2])

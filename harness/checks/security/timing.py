@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from harness.checks.reproduce import pytest_line
 from harness.checks.security.http import SUBJECT, event_body, headers_for
 from harness.checks.security.timing_stats import MedianInterval, mann_whitney_z, median_interval
 from harness.checks.webhook import webhook_url
@@ -127,7 +128,7 @@ def signature_comparison_constant_time(session: Session) -> str:
         expected="the same time to refuse a signature whatever its prefix (hmac.compare_digest)",
         observed=f"two batches: {first.describe()}; {second.describe()}. A is the valid signature with its last "
                  "character changed, B with its first; a positive difference means an early-exit comparison",
-        reproduce=f"pytest scenarios/test_webhook_security.py --target {session.spec.name} -k constant_time"))
+        reproduce=pytest_line(session.spec.name, "constant_time")))
 
 
 def _note(result: TimingResult) -> str:
