@@ -11,6 +11,7 @@ not. Two adaptations:
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 RABBIT_CANDIDATES = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "/usr/sbin/rabbitmq-server")
 RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
 PG_BIN_GLOB = "/usr/lib/postgresql/*/bin/pg_ctl"
+EXECUTOR_PACKAGES = ("pytest_rabbitmq", "pytest_postgresql")  # the extra ``local``: the servers' executors
 LOCAL_USER = "harness"
 LOCAL_PASSWORD = "harness-local"
 CLUSTER_WHY_NOT = ("the broker is a cluster: its faults act on one node at a time (--faults cluster: node_kill, "
@@ -72,6 +74,10 @@ class LocalBackend:
                    if p is None]
         if missing:
             return False, f"{' and '.join(missing)} not installed (apt-get install rabbitmq-server postgresql)"
+        executors = [name for name in EXECUTOR_PACKAGES if importlib.util.find_spec(name) is None]
+        if executors:
+            return False, (f"{' and '.join(executors)} not installed: the harness's optional extra "
+                           "(pip install 'migration-harness[local]')")
         if self.nodes > 1 and shutil.which("epmd") is None:
             return False, "epmd not installed (it comes with Erlang), needed for --nodes"
         if os.geteuid() == 0 and shutil.which("runuser") is None:
