@@ -225,8 +225,9 @@ def validate(config: HarnessConfig) -> None:
     if not 1 <= config.services.nodes <= MAX_NODES:
         raise ConfigError(f"--nodes must be between 1 and {MAX_NODES}, not {config.services.nodes}")
     if config.services.nodes > 1 and config.services.backend != "local":
-        raise ConfigError(f"--nodes {config.services.nodes} starts a cluster on this machine: "
-                          "it needs --services local")
+        raise ConfigError(f"--nodes {config.services.nodes} starts a cluster on this machine: it needs --services "
+                          "local (a cluster of your own: --services external, its nodes' URLs in --broker-url "
+                          "joined by ';')")
     if config.run.broker not in BROKERS:
         raise ConfigError(f"the broker must be one of {', '.join(BROKERS)}, not {config.run.broker!r}")
     if config.contract.webhook.dialect not in DIALECTS:

@@ -24,25 +24,25 @@ class Broker:
     password: str = field(repr=False)
     management_url: str = ""
     vhost: str = "/"
-    cluster_ports: tuple[int, ...] = ()  # a local cluster: every node's AMQP port, in the order clients try them
+    cluster_nodes: tuple[tuple[str, int], ...] = ()  # a cluster: every node's (host, AMQP port), as clients try them
 
     @property
     def amqp_url(self) -> str:
-        return self.url_at(self.port)
+        return self.url_at(self.host, self.port)
 
-    def url_at(self, port: int) -> str:
+    def url_at(self, host: str, port: int) -> str:
         vhost = quote(self.vhost, safe="")
-        return f"amqp://{quote(self.user, safe='')}:{quote(self.password, safe='')}@{self.host}:{port}/{vhost}"
+        return f"amqp://{quote(self.user, safe='')}:{quote(self.password, safe='')}@{host}:{port}/{vhost}"
 
     @property
-    def first_port(self) -> int:
+    def first_node(self) -> tuple[str, int]:
         """The node a client tries first: the first of a cluster's list, else the one node."""
-        return self.cluster_ports[0] if self.cluster_ports else self.port
+        return self.cluster_nodes[0] if self.cluster_nodes else (self.host, self.port)
 
     @property
     def failover_url(self) -> str:
         """Every node's URL separated by ``;`` (Celery and kombu fail over along it); one node: its URL."""
-        return ";".join(self.url_at(port) for port in self.cluster_ports) if self.cluster_ports else self.amqp_url
+        return ";".join(self.url_at(*node) for node in self.cluster_nodes) if self.cluster_nodes else self.amqp_url
 
     def in_vhost(self, vhost: str) -> Broker:
         return replace(self, vhost=vhost)

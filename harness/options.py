@@ -212,8 +212,8 @@ OPTIONS: tuple[Option, ...] = (
        "cluster; the target gets every node's URL (failover), the cluster's health is checked before the run",
        RUNS, kind="int", default=1, metavar="N"),
     _o("report_dir", "where reports/<run>/ is written (pytest: only when given)", RUNS, metavar="DIR"),
-    _o("broker_url", "an external broker, amqp://user:password@host:port/vhost", SERVICES | {LOCUST},
-       metavar="URL", secret=True),
+    _o("broker_url", "an external broker, amqp://user:password@host:port/vhost; a cluster: its nodes' URLs "
+       "joined by ';'", SERVICES | {LOCUST}, metavar="URL", secret=True),
     _o("management_url", "an external RabbitMQ management API", SERVICES | {LOCUST}, metavar="URL", secret=True),
     _o("database_url", "an external PostgreSQL", SERVICES, metavar="URL"),
     _o("redis_url", "an external Redis, for --broker redis and harness ab", SERVICES, metavar="URL"),

@@ -49,8 +49,8 @@ def target_env(services: Services, run_secrets: RunSecrets, *, run_id: str, prob
         "CELERY_BROKER_URL": services.broker_url,
         "CELERY_RESULT_BACKEND": services.database.celery_backend_url,
         "WEBHOOK_SECRET": run_secrets.webhook_secret,
-        "RABBITMQ_HOST": broker.host,
-        "RABBITMQ_PORT": str(broker.first_port),  # the node CELERY_BROKER_URL starts with
+        "RABBITMQ_HOST": broker.first_node[0],  # the node CELERY_BROKER_URL starts with
+        "RABBITMQ_PORT": str(broker.first_node[1]),
         "RABBITMQ_VHOST": broker.vhost,
         "RABBITMQ_USER": broker.user,
         "RABBITMQ_PASSWORD": broker.password,

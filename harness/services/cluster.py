@@ -115,7 +115,7 @@ def node_problems(listed: list[dict[str, object]], names: list[str]) -> list[str
 def local_cluster(workdir: Path, count: int, consumer_timeout_ms: int | None = None,
                   env: dict[str, str] | None = None) -> Iterator[tuple[Broker, LocalCluster]]:
     """``count`` nodes joined into one cluster; the broker the harness uses (the last node), with every node's
-    AMQP port in ``cluster_ports`` (the target's failover list, node 1 first)."""
+    address in ``cluster_nodes`` (the target's failover list, node 1 first)."""
     started = time.monotonic()
     home = workdir / "home"
     home.mkdir(parents=True)
@@ -139,7 +139,7 @@ def local_cluster(workdir: Path, count: int, consumer_timeout_ms: int | None = N
         cluster.started_s = time.monotonic() - started
         broker = Broker("127.0.0.1", cluster.home.amqp_port, LOCAL_USER, LOCAL_PASSWORD,
                         management_url=cluster.home.management_url,
-                        cluster_ports=tuple(n.amqp_port for n in nodes))
+                        cluster_nodes=tuple(("127.0.0.1", n.amqp_port) for n in nodes))
         yield broker, cluster
 
 

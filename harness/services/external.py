@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import sqlalchemy
 
@@ -20,13 +20,27 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def broker_from_url(amqp_url: str, management_url: str | None) -> Broker:
-    parts = urlsplit(amqp_url)
+    """One node's URL, or a cluster's: several separated by ``;`` as Celery takes them (the target fails over
+    along the list; the harness talks to the first node and its management API)."""
+    nodes = [_node(url) for url in amqp_url.split(";") if url.strip()]
+    if not nodes:
+        raise ServiceUnavailable("broker URL is empty: give amqp://user:password@host:port/vhost")
+    if len({(n.username, n.password) for n in nodes}) > 1:
+        raise ServiceUnavailable("the broker URLs name different users: give every node the same user and password "
+                                 "(the run's vhost is granted to one user)")
+    first = nodes[0]
+    host = str(first.hostname)
+    cluster = tuple((str(n.hostname), n.port or 5672) for n in nodes) if len(nodes) > 1 else ()
+    return Broker(host, first.port or 5672, unquote(first.username or "guest"), unquote(first.password or "guest"),
+                  management_url=management_url or f"http://{host}:15672", cluster_nodes=cluster)
+
+
+def _node(url: str) -> SplitResult:
+    parts = urlsplit(url.strip())
     if parts.scheme not in ("amqp", "pyamqp") or not parts.hostname:
         raise ServiceUnavailable(f"broker URL must be amqp://user:password@host:port/vhost, got "
-                                 f"{mask_url_passwords(amqp_url)!r}")
-    host = parts.hostname
-    return Broker(host, parts.port or 5672, unquote(parts.username or "guest"),
-                  unquote(parts.password or "guest"), management_url=management_url or f"http://{host}:15672")
+                                 f"{mask_url_passwords(url.strip())!r}")
+    return parts
 
 
 class ExternalBackend:

@@ -122,7 +122,8 @@ def test_wiring_a_value_the_harness_does_not_give_is_named(tmp_path: Path) -> No
 
 def test_on_a_cluster_the_port_variable_names_the_node_the_url_list_starts_with(tmp_path: Path) -> None:
     spec = resolve(RunOptions(target="reference"), TargetSettings(), tmp_path)
-    broker = Broker("127.0.0.1", 5003, "u", "p", vhost="run-1", cluster_ports=(5001, 5002, 5003))
+    nodes = tuple(("127.0.0.1", p) for p in (5001, 5002, 5003))
+    broker = Broker("127.0.0.1", 5003, "u", "p", vhost="run-1", cluster_nodes=nodes)
     cluster = Services("local", broker, Database("postgresql://postgres@127.0.0.1:5432/harness_run_1"))
     env = prepare_env(spec, cluster, RunSecrets(), "r1", tmp_path, {})
     assert env["CELERY_BROKER_URL"].split(";")[0].startswith("amqp://u:p@127.0.0.1:5001/")
