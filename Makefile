@@ -29,6 +29,7 @@ ACCEPTANCE := tests/integration/test_latency_honesty.py::test_a_known_3ms_delay_
               tests/integration/test_latency_honesty.py::test_a_stall_shows_in_corrected_p99_not_in_uncorrected \
               tests/integration/test_cluster.py::test_the_reference_loses_nothing_under_every_cluster_fault \
               tests/integration/test_cluster.py::test_the_seed_loses_work_named_by_queue_node_and_count \
+              tests/integration/test_cluster.py::test_an_external_cluster_given_by_its_nodes_urls_is_judged_as_a_cluster \
               tests/integration/test_cluster.py::test_an_interrupted_cluster_run_leaves_nothing
 
 test: install services browser $(OLD_STAMP) $(FOREIGN_STAMP) fast live

@@ -72,8 +72,11 @@ class Session:
         description = self.target.description
         broker = self.services.redis.backend if self.services.redis else self.services.backend
         services = {"broker": broker, "database": self.services.backend, "broker_kind": self.broker_kind}
+        nodes = self.services.broker.cluster_nodes
         if self.services.controls.cluster is not None:
             services["cluster"] = self.services.controls.cluster.describe()
+        elif nodes:
+            services["cluster"] = f"{len(nodes)} nodes given: " + ", ".join(f"{h}:{p}" for h, p in nodes)
         runtime = {"python": str(description.get("python")), "celery": str(description.get("celery_version"))}
         return services, runtime
 

@@ -2,7 +2,8 @@
 
 One test runs in the normal live suite: the cluster started once, the replication checks and one cluster fault
 against the reference, then nothing of the run left (processes, epmd, temporary folders). The full cluster plan
-against the reference and the seed, and a run interrupted with Ctrl-C, run with ``make acceptance``.
+against the reference and the seed, a cluster given to the external back-end by its nodes' URLs, and a run
+interrupted with Ctrl-C, run with ``make acceptance``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from harness.services.cluster import local_cluster
 from tests.conftest import HARNESS, ROOT, HarnessRun, interruptible
 from tests.leftovers import CLEAN, run_id_in, settled
 
@@ -67,6 +69,21 @@ def test_the_seed_loses_work_named_by_queue_node_and_count(harness) -> None:
     assert any(f["severity"] == "critical" and "webhooks: classic, on harness-n" in f["observed"] for f in lost)
     unreplicated = run.findings("replication.queue_is_replicated")
     assert {f["subject"] for f in unreplicated} >= {"webhooks", "workflows", "ai_generation", "tests"}
+    assert settled(run_id_in(run.stdout)) == CLEAN
+
+
+def test_an_external_cluster_given_by_its_nodes_urls_is_judged_as_a_cluster(harness, tmp_path: Path) -> None:
+    """A cluster the harness did not start (here one started by the test): --broker-url lists its nodes."""
+    with local_cluster(tmp_path / "rabbit", 3) as (broker, _cluster):
+        urls = ";".join(broker.url_at(*node) for node in broker.cluster_nodes)
+        run = harness("run", "--target", "seed", "--services", "external", "--broker-url", urls,
+                      "--management-url", broker.management_url, "--quick", "--no-load", "--", *SHORT_PLAN,
+                      timeout=300)
+    assert run.code == 1, run.stderr[-2000:]
+    assert run.report["services"]["cluster"].startswith("3 nodes given: 127.0.0.1:")
+    unreplicated = run.findings("replication.queue_is_replicated")
+    assert {f["subject"] for f in unreplicated} >= {"webhooks", "workflows", "ai_generation", "tests"}
+    assert "3-node cluster" in unreplicated[0]["title"]
     assert settled(run_id_in(run.stdout)) == CLEAN
 
 
