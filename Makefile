@@ -9,17 +9,18 @@ FOREIGN := tests/projects/taskflow
 FOREIGN_VENV := .venv-taskflow
 FOREIGN_STAMP := $(FOREIGN_VENV)/.installed
 
-.PHONY: run test fast live durations acceptance bench install services browser report-screenshot lint typecheck unit live clean
+.PHONY: run test fast prepare properties unit-lane live durations acceptance bench install services browser report-screenshot lint typecheck unit live clean
 
 run: install services
 	$(BIN)/harness run --target reference
 
 # `make test` answers in two stages. The fast lane (lint, types, the unit and recorded-evidence tests, the payload
-# properties with the "thorough" Hypothesis profile spread over the cores) stops the run within minutes when it
-# fails. The live suites then run in LIVE_WORKERS pytest-xdist processes, longest tests first
+# properties with the "thorough" Hypothesis profile) runs side by side with what the live suites need besides the
+# harness's venv (the servers, Chromium, the older-Celery and taskflow venvs), and stops the run within minutes
+# when it fails. The live suites then run in LIVE_WORKERS pytest-xdist processes, longest tests first
 # (tests/durations.txt), each run in its own vhost and database on the shared servers.
 PROPERTIES := tests/unit/test_payloads_properties.py
-LIVE_WORKERS ?= 4
+LIVE_WORKERS ?= 5
 LIVE := $(BIN)/pytest tests/integration -n $(LIVE_WORKERS) --dist worksteal
 
 # Wall-clock acceptance tests judge timing that a shared 2-core machine does not always give; they run with
@@ -32,11 +33,19 @@ ACCEPTANCE := tests/integration/test_latency_honesty.py::test_a_known_3ms_delay_
               tests/integration/test_cluster.py::test_an_external_cluster_given_by_its_nodes_urls_is_judged_as_a_cluster \
               tests/integration/test_cluster.py::test_an_interrupted_cluster_run_leaves_nothing
 
-test: install services browser $(OLD_STAMP) $(FOREIGN_STAMP) fast live
+test: install
+	$(MAKE) --no-print-directory -j 4 --output-sync=target fast prepare
+	$(MAKE) --no-print-directory live
 
-fast: lint typecheck
-	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PROPERTIES) -q -n auto --durations=5
+fast: lint typecheck properties unit-lane
+
+unit-lane: install
 	$(BIN)/pytest tests/unit --ignore=$(PROPERTIES) -q
+
+prepare: services browser $(OLD_STAMP) $(FOREIGN_STAMP)
+
+properties: install
+	HYPOTHESIS_PROFILE=thorough $(BIN)/pytest $(PROPERTIES) -q -n 2 --durations=5
 
 live: install services browser $(OLD_STAMP) $(FOREIGN_STAMP)
 	$(LIVE) $(addprefix --deselect ,$(ACCEPTANCE)) --durations=15
