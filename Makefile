@@ -9,6 +9,11 @@ FOREIGN := tests/projects/taskflow
 FOREIGN_VENV := .venv-taskflow
 FOREIGN_STAMP := $(FOREIGN_VENV)/.installed
 
+# The suites start many Python processes, each importing the harness: with bytecode writing
+# switched off in the environment, every one of them compiled the harness again (and pytest rewrote its asserts
+# again), about a third of a quick run's CPU.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: run test fast prepare properties unit-lane live durations acceptance bench install services browser report-screenshot lint typecheck unit live clean
 
 run: install services
@@ -20,7 +25,7 @@ run: install services
 # when it fails. The live suites then run in LIVE_WORKERS pytest-xdist processes, longest tests first
 # (tests/durations.txt), each run in its own vhost and database on the shared servers.
 PROPERTIES := tests/unit/test_payloads_properties.py
-LIVE_WORKERS ?= 5
+LIVE_WORKERS ?= 4
 LIVE := $(BIN)/pytest tests/integration -n $(LIVE_WORKERS) --dist worksteal
 
 # Wall-clock acceptance tests judge timing that a shared 2-core machine does not always give; they run with

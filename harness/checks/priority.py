@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from harness import tls
 from harness.checks.ignored import skip_if_ignored
 from harness.checks.live import executions, marked_payload, publish
 from harness.checks.reproduce import harness_line
@@ -124,7 +125,7 @@ def _webhook_start_delay(session: Session, payload: dict[str, Any], timeout_s: f
         trigger_id = str(reply.get("id"))
         found = poll(lambda: executions(session, trigger_id), bool, timeout_s)
     else:
-        accepted = httpx.post(url, content=body, headers=headers, timeout=10).is_success
+        accepted = httpx.post(url, content=body, headers=headers, timeout=10, verify=tls.context()).is_success
         found = poll(lambda: [x for x in session.target.executions.executions() if x.trigger == trigger],
                      bool, timeout_s)
     return ((min(x.t for x in found) - sent) if found else None), accepted

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 
+from harness import tls
 from harness.checks.ignored import ENQUEUES, left_no_message
 from harness.checks.reproduce import curl_line
 from harness.checks.routing import judge_landing
@@ -36,7 +37,8 @@ def webhook_url(session: Session) -> str:
 
 def post_signed(session: Session, payload: dict[str, object]) -> httpx.Response:
     body = json.dumps(payload).encode()
-    return httpx.post(webhook_url(session), content=body, headers=signed_for(session, body), timeout=10)
+    return httpx.post(webhook_url(session), content=body, headers=signed_for(session, body), timeout=10,
+                      verify=tls.context())
 
 
 def signed_for(session: Session, body: bytes) -> dict[str, str]:

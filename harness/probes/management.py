@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import httpx
 
+from harness import tls
 from harness.errors import ServiceUnavailable
 from harness.redact import mask_url_passwords
 
@@ -34,7 +35,7 @@ class Management:
 
     def __init__(self, base_url: str, user: str, password: str, timeout_s: float = 10.0) -> None:
         self._client = httpx.Client(base_url=base_url.rstrip("/") + "/api", auth=(user, password),
-                                    timeout=timeout_s)
+                                    timeout=timeout_s, verify=tls.context())
 
     def __enter__(self) -> Management:
         return self

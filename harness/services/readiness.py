@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from harness import tls
 from harness.endpoints import Broker
 from harness.errors import StartupTimeout
 from harness.waiting import wait_for
@@ -45,7 +46,7 @@ def management_ready(broker: Broker) -> bool:
 
     try:
         response = httpx.get(f"{broker.management_url}/api/overview", auth=(broker.user, broker.password),
-                             timeout=2)
+                             timeout=2, verify=tls.context())
     except httpx.HTTPError:
         return False
     return response.status_code == 200

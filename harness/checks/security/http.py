@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from harness import tls
 from harness.checks.webhook import webhook_url
 from harness.payloads.dialects import make_event
 from harness.payloads.factory import trigger_uuid_of
@@ -87,7 +88,8 @@ def signed_probe(session: Session, name: str, status_change: bool = False, **ext
 
 def send(session: Session, probe: Probe, timeout_s: float = 10.0) -> Answer:
     try:
-        response = httpx.post(webhook_url(session), content=probe.body, headers=probe.headers, timeout=timeout_s)
+        response = httpx.post(webhook_url(session), content=probe.body, headers=probe.headers, timeout=timeout_s,
+                              verify=tls.context())
     except httpx.HTTPError as exc:
         return Answer(None, error=type(exc).__name__)
     return Answer(response.status_code, response.text, dict(response.headers))
