@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import port_for
 import psycopg2
 
 from harness.config import Contract, RunOptions
@@ -24,6 +23,7 @@ from harness.launch.spec import TargetSpec
 from harness.launch.workers import worker_layout
 from harness.probes.executions import ExecutionLog
 from harness.services.base import Services, database_error_line
+from harness.services.ports import listening_port
 from harness.target_settings import TargetSettings
 
 BOOTSTRAP = Path(__file__).resolve().parent / "harness_bootstrap.py"
@@ -188,7 +188,7 @@ def _start_webhook(stack: ExitStack, spec: TargetSpec, description: dict[str, An
     ref = webhook_ref(spec, description)
     if ref is None:
         return None, f"target {spec.name!r} has no webhook app (no `app`, --webhook-app or --webhook-url)"
-    port = port_for.select_random()
+    port = listening_port()
     log = workdir / "webhook.log"
     command = [spec.python, "-m", "uvicorn", ref, "--host", "127.0.0.1", "--port", str(port),
                "--log-level", "warning", "--no-access-log"]

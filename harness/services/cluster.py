@@ -34,6 +34,7 @@ from harness.errors import ServiceUnavailable
 from harness.probes.management import Management
 from harness.services.cluster_node import NET_TICKTIME_S, ClusterNode, new_node
 from harness.services.local import LOCAL_PASSWORD, LOCAL_USER
+from harness.services.ports import ephemeral_start, listening_port
 from harness.services.readiness import management_ready, tail, wait_until
 
 __all__ = ["NET_TICKTIME_S", "ClusterNode", "LocalCluster", "local_cluster", "node_problems"]
@@ -41,6 +42,7 @@ __all__ = ["NET_TICKTIME_S", "ClusterNode", "LocalCluster", "local_cluster", "no
 SYSTEM_PORTS = frozenset({4369, 5672, 15672, 25672, *range(35672, 35683)})  # the system node's, and its CLI tools'
 CTL_PORTS = 4  # distribution ports of this cluster's own rabbitmqctl runs (instead of the system's 35672-35682)
 HEALTHY_WAIT_S = 90.0
+JOIN_RETRY_S = 2.0
 EPMD_CANDIDATES = ("/usr/bin/epmd", "/usr/lib/erlang/bin/epmd")
 
 
@@ -150,14 +152,11 @@ def write_cookie(home: Path) -> None:
 
 
 def free_port(taken: set[int]) -> int:
-    """A free port, not one of the system node's, not already given to this cluster, and low enough that the
-    ports Erlang derives from it stay valid."""
-    for _ in range(200):
-        port = port_for.select_random(exclude_ports=taken | SYSTEM_PORTS)
-        if port < 55000:
-            taken.add(port)
-            return port
-    raise ServiceUnavailable("no free port for the local cluster")
+    """A free port below the ephemeral range (:mod:`harness.services.ports`), not one of the system node's and
+    not already given to this cluster."""
+    port = listening_port(taken | SYSTEM_PORTS)
+    taken.add(port)
+    return port
 
 
 def free_range(taken: set[int], count: int) -> list[int]:
@@ -165,7 +164,8 @@ def free_range(taken: set[int], count: int) -> list[int]:
     for _ in range(200):
         first = free_port(taken)
         ports = list(range(first, first + count))
-        if all(p not in taken | SYSTEM_PORTS and port_for.is_available(p) for p in ports[1:]):
+        if ports[-1] < ephemeral_start() and all(p not in taken | SYSTEM_PORTS and port_for.is_available(p)
+                                                 for p in ports[1:]):
             taken.update(ports)
             return ports
     raise ServiceUnavailable("no free range of ports for the local cluster's rabbitmqctl")
@@ -210,9 +210,18 @@ def boot_all(nodes: list[ClusterNode]) -> None:
 
 
 def join(node: ClusterNode, seed: ClusterNode) -> None:
-    """``node`` (freshly booted, empty) joins ``seed``'s cluster."""
+    """``node`` (freshly booted, empty) joins ``seed``'s cluster; once more after a moment if a step failed (on a
+    busy machine a ``rabbitmqctl`` run has failed without a word)."""
+    try:
+        join_once(node, seed)
+    except ServiceUnavailable:
+        time.sleep(JOIN_RETRY_S)
+        join_once(node, seed)
+
+
+def join_once(node: ClusterNode, seed: ClusterNode) -> None:
     node.ctl("stop_app")
-    node.ctl("join_cluster", seed.name)
+    node.ctl("join_cluster", seed.name)  # a node already joined says so and succeeds
     node.ctl("start_app")
 
 

@@ -110,7 +110,8 @@ class ClusterNode:
                                      f"{CTL_TIMEOUT_S:g} s") from None
         if done.returncode != 0:
             last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise ServiceUnavailable(f"rabbitmqctl {' '.join(args)} on {self.name} failed: {last[0]}")
+            raise ServiceUnavailable(f"rabbitmqctl {' '.join(args)} on {self.name} failed (exit code "
+                                     f"{done.returncode}): {last[0]}")
         return done.stdout
 
     def rss_bytes(self) -> int:

@@ -23,12 +23,12 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import port_for
 from mirakuru.exceptions import ExecutorError
 
 from harness.endpoints import Broker, Database
 from harness.errors import ServiceUnavailable, StartupTimeout
 from harness.services.base import Controls, Services
+from harness.services.ports import listening_port
 from harness.services.readiness import management_ready, tail, wait_until
 
 if TYPE_CHECKING:
@@ -202,7 +202,9 @@ def rabbit_node(workdir: Path, consumer_timeout_ms: int | None = None,
 
     server = find_rabbitmq_server()
     assert server is not None
-    amqp_port, dist_port, mgmt_port = (port_for.select_random() for _ in range(3))
+    amqp_port = listening_port()
+    dist_port = listening_port({amqp_port})
+    mgmt_port = listening_port({amqp_port, dist_port})
     (workdir / "plugins").mkdir(parents=True)
     (workdir / "log").mkdir()
     (workdir / "plugins" / "plugins").write_text("[rabbitmq_management].\n")
@@ -249,7 +251,7 @@ def postgres_cluster(workdir: Path, env: dict[str, str] | None = None) -> Iterat
     pg_ctl = find_pg_ctl()
     assert pg_ctl is not None
     workdir.mkdir(parents=True)
-    port = port_for.select_random()
+    port = listening_port()
     executor = PostgreSQLExecutor(_pg_ctl_wrapper(workdir, pg_ctl), "127.0.0.1", port, str(workdir / "data"),
                                   str(workdir), str(workdir / "postgres.log"), "-w", "postgres",
                                   user="postgres", timeout=60)

@@ -15,7 +15,6 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-import port_for
 import redis
 from mirakuru import TCPExecutor
 from mirakuru.exceptions import ExecutorError
@@ -24,6 +23,7 @@ from harness.endpoints import RedisServer
 from harness.errors import ServiceUnavailable
 from harness.redact import mask_url_passwords
 from harness.services.docker import docker_engine_answers
+from harness.services.ports import listening_port
 
 REDIS_IMAGE = "redis:7-alpine"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -50,7 +50,7 @@ def local_redis_available() -> tuple[bool, str]:
 def local_redis() -> Iterator[RedisServer]:
     """A throwaway ``redis-server`` on a free loopback port: no RDB, no AOF, removed on exit."""
     with tempfile.TemporaryDirectory(prefix="harness-redis-") as workdir:
-        port = port_for.select_random()
+        port = listening_port()
         command = (f"{shutil.which('redis-server')} --bind 127.0.0.1 --port {port} --save '' --appendonly no "
                    f"--dir {workdir} --logfile {Path(workdir) / 'redis.log'}")
         executor = TCPExecutor(command, host="127.0.0.1", port=port, timeout=30, shell=True)
