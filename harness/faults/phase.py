@@ -21,6 +21,7 @@ from harness.ledger.render import runs_by_trigger
 from harness.ledger.sender import WebhookSender, is_loopback
 from harness.ledger.settle import queues_empty as ledger_queues_empty
 from harness.ledger.settle import settle
+from harness.services.readiness import management_ready
 from harness.session import Session
 from harness.waiting import wait_for
 
@@ -85,7 +86,7 @@ def run_scenario(session: Session, scenario: Scenario, plan: FaultPlan) -> Scena
         reader = EvidenceReader(session.tap, session.target.executions.refresh, session.results,
                                 session.config.contract.dlq_queue, since)
         verdicts, evidence = settle(reader, sender.deliveries, plan.drain_s, lambda: queues_empty(session))
-        if not broker_answers(session):  # what the run could not see is the harness's loss, not the target's
+        if not management_ready(session.services.broker):  # unseen work is the harness's loss, not the target's
             raise ServiceUnavailable(f"the broker stopped answering during the {scenario.name} scenario, so its "
                                      "ledger is not judged")
     finally:
@@ -124,20 +125,12 @@ def drive(context: FaultContext, faults: list[Fault]) -> float:
     return load_end
 
 
-def broker_answers(session: Session) -> bool:
-    try:
-        session.api.overview()
-    except ServiceUnavailable:
-        return False
-    return True
-
-
 def broker_back(context: FaultContext, fault: str) -> None:
     """The broker answers again after ``fault``. A node that went down after its restart is started once more,
     and the timeline says so; one that does not come back stops the scenario (the harness's failure, which
     the ledger must not count as the target's losses)."""
     session = context.session
-    if wait_for(lambda: broker_answers(session), BROKER_BACK_S, 0.5):
+    if wait_for(lambda: management_ready(session.services.broker), BROKER_BACK_S, 0.5):
         return
     control = session.services.controls.broker
     if control is None:
